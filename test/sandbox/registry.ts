@@ -1,0 +1,7 @@
+import type { EmulatorOptions, RunningEmulator, SystemName } from './common/emulator-server';
+import { startCatalogEmulator } from './catalog/catalog-emulator';
+
+/** One line per emulated system. */
+export const EMULATORS: Partial<Record<SystemName, (options: EmulatorOptions) => Promise<RunningEmulator>>> = {
+  catalog: startCatalogEmulator,
+};
