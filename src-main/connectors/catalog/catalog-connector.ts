@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { catalogInstrumentSchema } from '../../../src-shared/domain/remotes/catalog';
+import { validateWith } from '../../../src-shared/domain/validation';
+import type { Connector, ConnectorContext, PushOp, PushResult, RemoteRecord } from '../connector';
+import { RemoteRejected } from '../remote-errors';
+import { catalogCall } from './catalog-client';
+import { type CatalogInstrument, catalogCategory, catalogDeleted, catalogInstrument } from './catalog-wire';
+
+/** Native fields BenchSync keeps for a catalog instrument (the id is the record's remote id). */
+function toFields(i: CatalogInstrument) {
+  return { name: i.name, description: i.description, image: i.image, category_id: i.category_id, alternate_names: i.alternate_names };
+}
+
+function toRecord(i: CatalogInstrument, editable: boolean): RemoteRecord {
+  return { kind: 'instrument', remoteId: String(i.id), fields: toFields(i), editable };
+}
+
+const PUSH_PRIORITY = 10;
+
+async function myInstruments(ctx: ConnectorContext, priority = 0): Promise<CatalogInstrument[]> {
+  return catalogCall(ctx.http, { method: 'GET', path: '/myinstruments/', priority }, z.array(catalogInstrument));
+}
+
+/** Validate with the server's own rules before spending a request on something it will refuse. */
+function validated(op: PushOp, fields: Record<string, unknown>) {
+  const result = validateWith(catalogInstrumentSchema, fields);
+  if (!result.ok) {
+    throw new RemoteRejected(400, Object.values(result.errors).flat(), result.errors);
+  }
+  return result.fields;
+}
+
+export const catalogConnector: Connector = {
+  system: 'catalog',
+  // Published: 50 requests per minute or 2 per second, across all endpoints.
+  rateLimit: [
+    { limit: 2, windowMs: 1_000 },
+    { limit: 50, windowMs: 60_000 },
+  ],
+  pullIntervalMs: 60_000,
+
+  authHeaders: (connection) => ({ authorization: `Bearer ${connection.apiKey}` }),
+
+  async pull(ctx, sink) {
+    const categories = await catalogCall(ctx.http, { method: 'GET', path: '/categories/' }, z.array(catalogCategory));
+    await sink.categories(categories.map((c) => ({ remoteId: String(c.id), name: c.name, description: c.description })));
+    const mine = new Set((await myInstruments(ctx)).map((i) => i.id));
+    const all = await catalogCall(ctx.http, { method: 'GET', path: '/instruments/' }, z.array(catalogInstrument));
+    await sink.page({ kind: 'instrument', records: all.map((i) => toRecord(i, mine.has(i.id))) });
+    await sink.complete('instrument');
+  },
+
+  async push(ctx, op): Promise<PushResult> {
+    if (op.type === 'create') {
+      const body = validated(op, op.fields);
+      const created = await catalogCall(ctx.http, { method: 'POST', path: '/instruments/', body, priority: PUSH_PRIORITY }, catalogInstrument);
+      return { type: 'saved', remoteId: String(created.id), fields: toFields(created) };
+    }
+    if (!op.remoteId) throw new Error(`Cannot ${op.type} a catalog instrument that has no remote id yet.`);
+    const path = `/instruments/${encodeURIComponent(op.remoteId)}/`;
+    if (op.type === 'update') {
+      // The whole record is checked (rules span fields), but only the changed fields are sent.
+      const all = validated(op, op.fields);
+      const body = Object.fromEntries(Object.keys(op.payload).map((k) => [k, all[k]]));
+      const updated = await catalogCall(ctx.http, { method: 'PUT', path, body, priority: PUSH_PRIORITY }, catalogInstrument);
+      return { type: 'saved', remoteId: String(updated.id), fields: toFields(updated) };
+    }
+    await catalogCall(ctx.http, { method: 'DELETE', path, priority: PUSH_PRIORITY }, catalogDeleted);
+    return { type: 'deleted' };
+  },
+
+  async findCreated(ctx, op) {
+    // The catalog stores nothing of ours to tag a create with, so match what it would have stored:
+    // the normalised name and category among the user's own instruments not yet mapped to a local record.
+    const want = validateWith(catalogInstrumentSchema, op.fields);
+    if (!want.ok) return null;
+    for (const i of await myInstruments(ctx, PUSH_PRIORITY)) {
+      if (i.name !== want.fields.name || i.category_id !== want.fields.category_id) continue;
+      if (await ctx.isKnownRemoteId('instrument', String(i.id))) continue;
+      return { type: 'saved', remoteId: String(i.id), fields: toFields(i) };
+    }
+    return null;
+  },
+
+  async check(ctx) {
+    const categories = await catalogCall(ctx.http, { method: 'GET', path: '/categories/' }, z.array(catalogCategory));
+    return `Connected to Instrument Catalog: ${categories.length} categories.`;
+  },
+};

@@ -1,0 +1,92 @@
+import type { RateLimiter } from '../core/sync/rate-limiter';
+import { RemoteUnavailable } from './remote-errors';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Appended to the connection's base URL. */
+  path: string;
+  query?: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Higher goes first when requests wait for the limiter (pushes over polls). */
+  priority?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, or undefined for an empty body; `text` holds what could not be parsed. */
+  json: unknown;
+  text: string;
+}
+
+export interface RemoteHttpOptions {
+  baseUrl: string;
+  headers: Record<string, string>;
+  limiter: RateLimiter;
+  timeoutMs?: number;
+  /** Called once per request actually sent (benchmarks count requests per edit). */
+  onRequest?: () => void;
+}
+
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+/** The one way connectors reach a remote: through the connection's limiter, with a timeout. */
+export class RemoteHttp {
+  constructor(private readonly options: RemoteHttpOptions) {}
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, item);
+    }
+    await this.options.limiter.acquire(req.priority ?? 0);
+    this.options.onRequest?.();
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: req.method,
+        headers: {
+          accept: 'application/json',
+          ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...this.options.headers,
+          ...req.headers,
+        },
+        body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
+      });
+    } catch (error) {
+      throw toUnavailable(error, url);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      // Headers came but the body was cut: the server did act on it.
+      throw new RemoteUnavailable(`The connection to ${url.host} broke while reading the reply.`, true, response.status);
+    }
+    let json: unknown;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    return { status: response.status, headers: response.headers, json, text };
+  }
+}
+
+function toUnavailable(error: unknown, url: URL): RemoteUnavailable {
+  const e = error as { name?: string; cause?: { code?: string }; code?: string };
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    return new RemoteUnavailable(`${url.host} did not answer in time.`, true);
+  }
+  const code = e?.cause?.code ?? e?.code ?? '';
+  if (NEVER_SENT.has(code)) {
+    return new RemoteUnavailable(`${url.host} cannot be reached (${code}).`, false, null, true);
+  }
+  return new RemoteUnavailable(`The connection to ${url.host} failed${code ? ` (${code})` : ''}.`, true, null, true);
+}

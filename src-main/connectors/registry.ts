@@ -1,0 +1,14 @@
+import type { SystemId } from '../../src-shared/domain/record-kinds';
+import { catalogConnector } from './catalog/catalog-connector';
+import type { Connector } from './connector';
+
+/** One line per remote system. */
+export const CONNECTORS: Partial<Record<SystemId, Connector>> = {
+  catalog: catalogConnector,
+};
+
+export function connectorFor(system: SystemId): Connector {
+  const c = CONNECTORS[system];
+  if (!c) throw new Error(`BenchSync has no connector for "${system}" yet.`);
+  return c;
+}

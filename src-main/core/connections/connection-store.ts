@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import type { Connection } from '../../../src-shared/contract/connections';
+import type { SystemId } from '../../../src-shared/domain/record-kinds';
+import { systemProfile } from '../../../src-shared/domain/remotes';
+import type { ConnectionInfo } from '../../connectors/connector';
+import type { ConnectionsTable } from '../db/schema';
+import { UserFacingError } from '../errors';
+import { nowIso } from '../json';
+import type { Db } from '../records/record-writer';
+import type { SecretStore } from '../secrets/secret-store';
+
+export interface SaveConnectionInput {
+  id?: string;
+  system: SystemId;
+  name: string;
+  baseUrl: string;
+  settings: Record<string, string>;
+  apiKey?: string;
+}
+
+/** Remote profiles. The key goes to the secret store and is only ever read back by connectors. */
+export class ConnectionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  async list(): Promise<Connection[]> {
+    const rows = await this.db.selectFrom('connections').selectAll().orderBy('created_at').execute();
+    return rows.map((r) => this.toDto(r));
+  }
+
+  async get(id: string): Promise<Connection> {
+    return this.toDto(await this.row(id));
+  }
+
+  async system(id: string): Promise<SystemId> {
+    return (await this.row(id)).system as SystemId;
+  }
+
+  /** For connectors only: includes the key. */
+  async info(id: string): Promise<ConnectionInfo & { system: SystemId; paused: boolean }> {
+    const r = await this.row(id);
+    return {
+      id: r.id,
+      system: r.system as SystemId,
+      baseUrl: r.base_url,
+      settings: JSON.parse(r.settings) as Record<string, string>,
+      apiKey: this.secrets.get(r.id) ?? '',
+      paused: r.paused === 1,
+    };
+  }
+
+  async save(input: SaveConnectionInput): Promise<Connection> {
+    const profile = systemProfile(input.system);
+    const errors: Record<string, string[]> = {};
+    for (const s of profile.settings) {
+      if (s.required && !input.settings[s.name]?.trim()) errors[s.name] = [`${s.label} is required for ${profile.label}.`];
+    }
+    if (!input.id && !input.apiKey) errors.apiKey = ['Enter the API key for this connection.'];
+    if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'The connection is incomplete.', errors);
+    const settings = JSON.stringify(Object.fromEntries(profile.settings.map((s) => [s.name, input.settings[s.name]?.trim() ?? ''])));
+    let id = input.id;
+    if (id) {
+      const existing = await this.row(id);
+      if (existing.system !== input.system) throw new UserFacingError('invalid_request', 'A connection cannot change its system.');
+      await this.db.updateTable('connections').set({ name: input.name, base_url: input.baseUrl, settings }).where('id', '=', id).execute();
+    } else {
+      id = randomUUID();
+      await this.db
+        .insertInto('connections')
+        .values({ id, system: input.system, name: input.name, base_url: input.baseUrl, settings, paused: 0, created_at: nowIso() })
+        .execute();
+    }
+    if (input.apiKey) this.secrets.set(id, input.apiKey);
+    return this.get(id);
+  }
+
+  async setPaused(id: string, paused: boolean): Promise<Connection> {
+    await this.row(id);
+    await this.db.updateTable('connections').set({ paused: paused ? 1 : 0 }).where('id', '=', id).execute();
+    return this.get(id);
+  }
+
+  /** Refuses while edits are pending unless the user chose to discard them. */
+  async remove(id: string, discardPending: boolean): Promise<{ removed: boolean; pendingEdits: number }> {
+    await this.row(id);
+    const { n } = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const pendingEdits = Number(n);
+    if (pendingEdits > 0 && !discardPending) return { removed: false, pendingEdits };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('connections').where('id', '=', id).execute();
+    });
+    this.secrets.delete(id);
+    return { removed: true, pendingEdits };
+  }
+
+  private async row(id: string): Promise<Selectable<ConnectionsTable>> {
+    const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw new UserFacingError('not_found', 'That connection no longer exists.');
+    return r;
+  }
+
+  private toDto(r: Selectable<ConnectionsTable>): Connection {
+    return {
+      id: r.id,
+      system: r.system as SystemId,
+      name: r.name,
+      baseUrl: r.base_url,
+      settings: JSON.parse(r.settings) as Record<string, string>,
+      hasKey: this.secrets.has(r.id),
+      paused: r.paused === 1,
+      createdAt: r.created_at,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import type { Generated } from 'kysely';
+
+/** Kysely's view of the tables created in `migrations/`. JSON columns are TEXT. */
+export interface ConnectionsTable {
+  id: string;
+  system: string;
+  name: string;
+  base_url: string;
+  settings: string;
+  paused: number;
+  created_at: string;
+}
+
+export interface RecordsTable {
+  id: string;
+  connection_id: string;
+  kind: string;
+  remote_id: string | null;
+  fields: string;
+  base_fields: string | null;
+  remote_fields: string | null;
+  conflict_fields: string | null;
+  editable: number;
+  status: string;
+  deleted: number;
+  title: string;
+  subtitle: string;
+  vendor: string;
+  serial: string;
+  notes: string;
+  seen_generation: number;
+  updated_at: string;
+}
+
+export interface CategoriesTable {
+  connection_id: string;
+  remote_id: string;
+  name: string;
+  description: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  connection_id: string;
+  record_id: string;
+  kind: string;
+  type: string;
+  payload: string;
+  base: string;
+  remote_id: string | null;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  field_errors: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdMapTable {
+  connection_id: string;
+  kind: string;
+  remote_id: string;
+  local_id: string;
+}
+
+export interface SyncCursorsTable {
+  connection_id: string;
+  collection: string;
+  cursor: string | null;
+  generation: number;
+  last_pull_at: string | null;
+}
+
+export interface Database {
+  connections: ConnectionsTable;
+  records: RecordsTable;
+  categories: CategoriesTable;
+  outbox: OutboxTable;
+  id_map: IdMapTable;
+  sync_cursors: SyncCursorsTable;
+}

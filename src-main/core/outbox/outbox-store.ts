@@ -1,0 +1,148 @@
+import { sql } from 'kysely';
+import type { PendingOpDto } from '../../../src-shared/contract/records';
+import type { Selectable } from 'kysely';
+import type { OutboxTable } from '../db/schema';
+import { nowIso, parseFields } from '../json';
+import type { Db } from '../records/record-writer';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+/**
+ * The upload queue (after PowerSync's ps_crud): one row per pending edit, read in id order,
+ * removed only when the remote acknowledged it. States: `queued` (waiting or backing off),
+ * `in_flight` (sent, no answer yet), `rejected` (the remote refused it; waits for the user),
+ * `held` (its record is in conflict; waits for the user's choice).
+ */
+export class OutboxStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * The next op to send for a connection: due, and the first of its record still waiting, so one
+   * record's edits reach the remote in order while other records' edits keep flowing.
+   */
+  async nextReady(connectionId: string, now: number): Promise<OutboxRow | undefined> {
+    return this.db
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .where('o.connection_id', '=', connectionId)
+      .where('o.state', '=', 'queued')
+      .where('o.next_attempt_at', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('outbox as e').select('e.id').whereRef('e.record_id', '=', 'o.record_id').whereRef('e.id', '<', 'o.id'))),
+      )
+      .orderBy('o.id')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  /** When the earliest backed-off op becomes due (for the engine's timer). */
+  async nextDueAt(connectionId: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where('connection_id', '=', connectionId)
+      .where('state', '=', 'queued')
+      .executeTakeFirst();
+    return row?.at ?? null;
+  }
+
+  /** Counted before sending, so a crash mid-request leaves the op marked "outcome unknown". */
+  async markInFlight(opId: number): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), updated_at: nowIso() }))
+      .where('id', '=', opId)
+      .execute();
+  }
+
+  /**
+   * Back to the queue, due at `nextAttemptAt`. `certainlyNotApplied` (429, connection refused)
+   * undoes the attempt counted by markInFlight, so the op's outcome counts as known again.
+   */
+  async requeue(opId: number, nextAttemptAt: number, error: string | null, certainlyNotApplied: boolean): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({
+        state: 'queued',
+        next_attempt_at: nextAttemptAt,
+        last_error: error,
+        attempts: certainlyNotApplied ? sql<number>`CASE WHEN state = 'in_flight' THEN attempts - 1 ELSE attempts END` : sql<number>`attempts`,
+        updated_at: nowIso(),
+      })
+      .where('id', '=', opId)
+      .where('state', 'in', ['queued', 'in_flight'])
+      .execute();
+  }
+
+  async reject(opId: number, message: string, fieldErrors: Record<string, string[]>): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      // A refused op did not happen remotely: its outcome is known again.
+      .set({ state: 'rejected', last_error: message, field_errors: JSON.stringify(fieldErrors), attempts: 0, updated_at: nowIso() })
+      .where('id', '=', opId)
+      .execute();
+  }
+
+  async retry(opId: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ state: 'queued', next_attempt_at: 0, last_error: null, field_errors: null, updated_at: nowIso() })
+      .where('id', '=', opId)
+      .where('state', '=', 'rejected')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async get(opId: number): Promise<OutboxRow | undefined> {
+    return this.db.selectFrom('outbox').selectAll().where('id', '=', opId).executeTakeFirst();
+  }
+
+  async forRecord(recordId: string): Promise<OutboxRow[]> {
+    return this.db.selectFrom('outbox').selectAll().where('record_id', '=', recordId).orderBy('id').execute();
+  }
+
+  /** After a restart nothing is in flight any more; those sends have an unknown outcome (attempts stays). */
+  async recoverInFlight(): Promise<number> {
+    const r = await this.db.updateTable('outbox').set({ state: 'queued', next_attempt_at: 0 }).where('state', '=', 'in_flight').executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async counts(connectionId: string): Promise<{ pending: number; rejected: number; ready: number }> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .select(['state', sql<number>`count(*)`.as('n')])
+      .where('connection_id', '=', connectionId)
+      .groupBy('state')
+      .execute();
+    const n = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+    return { pending: n('queued') + n('in_flight') + n('held'), rejected: n('rejected'), ready: n('queued') + n('in_flight') };
+  }
+
+  async list(connectionId?: string): Promise<PendingOpDto[]> {
+    let q = this.db
+      .selectFrom('outbox as o')
+      .leftJoin('records as r', 'r.id', 'o.record_id')
+      .selectAll('o')
+      .select(['r.title as record_title']);
+    if (connectionId) q = q.where('o.connection_id', '=', connectionId);
+    const rows = await q.orderBy('o.id').execute();
+    return rows.map((r) => toDto(r, r.record_title ?? ''));
+  }
+}
+
+export function toDto(r: OutboxRow, recordTitle: string): PendingOpDto {
+  return {
+    id: r.id,
+    connectionId: r.connection_id,
+    recordId: r.record_id,
+    recordTitle,
+    type: r.type as PendingOpDto['type'],
+    state: r.state as PendingOpDto['state'],
+    payload: parseFields(r.payload),
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at > 0 ? new Date(r.next_attempt_at).toISOString() : null,
+    error: r.last_error,
+    fieldErrors: r.field_errors ? (JSON.parse(r.field_errors) as Record<string, string[]>) : null,
+    createdAt: r.created_at,
+  };
+}

@@ -1,0 +1,266 @@
+import { randomUUID } from 'node:crypto';
+import { coalesce, type NewEdit } from '../../../src-shared/domain/coalesce';
+import { changedFields } from '../../../src-shared/domain/field-diff';
+import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
+import { kindProfile, systemProfile } from '../../../src-shared/domain/remotes';
+import { type FieldErrors, validateWith } from '../../../src-shared/domain/validation';
+import type { ConnectionStore } from '../connections/connection-store';
+import { UserFacingError } from '../errors';
+import { nowIso, parseFields } from '../json';
+import { type Db, rebuildFromOutbox, refreshStatus, summaryColumns } from './record-writer';
+
+/**
+ * The technician's edits: each writes the mirror row and its outbox entry in ONE transaction,
+ * coalesced with the record's pending entry, so an edit is never half-recorded and the remote
+ * later sees the net effect.
+ */
+export class LocalEdits {
+  constructor(
+    private readonly db: Db,
+    private readonly connections: ConnectionStore,
+  ) {}
+
+  async create(connectionId: string, kind: RecordKind, input: Fields): Promise<string> {
+    const system = await this.connections.system(connectionId);
+    const profile = kindProfile(system, kind);
+    if (!profile.canCreate) throw new UserFacingError('read_only', `${systemProfile(system).label} does not allow creating ${kind} records.`);
+    const fields = await this.validate(connectionId, system, kind, input);
+    const id = randomUUID();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('records')
+        .values({
+          id,
+          connection_id: connectionId,
+          kind,
+          remote_id: null,
+          ...summaryColumns(system, kind, fields),
+          base_fields: null,
+          remote_fields: null,
+          conflict_fields: null,
+          editable: 1,
+          status: 'pending',
+          deleted: 0,
+          seen_generation: 0,
+          updated_at: nowIso(),
+        })
+        .execute();
+      await this.enqueue(trx, { connectionId, recordId: id, kind, remoteId: null }, { type: 'create', payload: fields, base: {} });
+    });
+    return id;
+  }
+
+  async update(id: string, patch: Fields): Promise<void> {
+    const rec = await this.editableRecord(id, 'edit');
+    const system = await this.connections.system(rec.connection_id);
+    const kind = rec.kind as RecordKind;
+    const current = parseFields(rec.fields);
+    const fields = await this.validate(rec.connection_id, system, kind, { ...current, ...patch });
+    const changed = changedFields(current, fields);
+    if (Object.keys(changed).length === 0) return;
+    const base = parseFields(rec.base_fields);
+    const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('records').set(summaryColumns(system, kind, fields)).where('id', '=', id).execute();
+      await this.enqueue(trx, { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id }, {
+        type: 'update',
+        payload: changed,
+        base: changedBase,
+      });
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    const rec = await this.editableRecord(id, 'delete');
+    const system = await this.connections.system(rec.connection_id);
+    if (!kindProfile(system, rec.kind as RecordKind).canDelete) {
+      throw new UserFacingError('read_only', `${systemProfile(system).label} does not allow deleting ${rec.kind} records from BenchSync.`);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const left = await this.enqueue(trx, { connectionId: rec.connection_id, recordId: id, kind: rec.kind as RecordKind, remoteId: rec.remote_id }, {
+        type: 'delete',
+        payload: {},
+        base: parseFields(rec.base_fields),
+      });
+      if (left) await trx.updateTable('records').set({ deleted: 1 }).where('id', '=', id).execute();
+    });
+  }
+
+  /** Recomputes a record's status after its outbox changed outside an edit (e.g. a retry). */
+  async refresh(recordId: string): Promise<void> {
+    await refreshStatus(this.db, recordId);
+  }
+
+  /** Removes an op the user no longer wants and shows the record as the remote last had it (plus any later edits). */
+  async discard(opId: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const op = await trx.selectFrom('outbox').selectAll().where('id', '=', opId).executeTakeFirst();
+      if (!op) return false;
+      if (op.state === 'in_flight') throw new UserFacingError('conflict', 'This change is being sent right now; wait for the answer before discarding it.');
+      await trx.deleteFrom('outbox').where('id', '=', opId).execute();
+      const system = await this.connectionSystem(trx, op.connection_id);
+      await rebuildFromOutbox(trx, system, op.record_id);
+      return true;
+    });
+  }
+
+  /**
+   * Ends a conflict. `theirs`: take the remote version and drop the local edits.
+   * `mine`: keep the local version and send it on top of the remote one.
+   */
+  async resolveConflict(id: string, keep: 'mine' | 'theirs'): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const rec = await trx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
+      if (!rec.conflict_fields) throw new UserFacingError('conflict', 'This record has no conflict to resolve.');
+      const system = await this.connectionSystem(trx, rec.connection_id);
+      const kind = rec.kind as RecordKind;
+      const remote = rec.remote_fields === null ? null : parseFields(rec.remote_fields);
+      const ops = await trx.selectFrom('outbox').selectAll().where('record_id', '=', id).orderBy('id').execute();
+      const inFlight = ops.some((o) => o.state === 'in_flight');
+      if (inFlight) throw new UserFacingError('conflict', 'A change to this record is being sent; try again in a moment.');
+      await trx.deleteFrom('outbox').where('record_id', '=', id).execute();
+      if (keep === 'theirs') {
+        if (remote === null) {
+          await trx.deleteFrom('records').where('id', '=', id).execute();
+          return;
+        }
+        await trx
+          .updateTable('records')
+          .set({ ...summaryColumns(system, kind, remote), base_fields: JSON.stringify(remote), remote_fields: null, conflict_fields: null, deleted: 0 })
+          .where('id', '=', id)
+          .execute();
+      } else {
+        const mine = parseFields(rec.fields);
+        const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
+        await trx.updateTable('records').set({ remote_fields: null, conflict_fields: null }).where('id', '=', id).execute();
+        if (rec.deleted === 1) {
+          await trx.updateTable('records').set({ base_fields: remote === null ? null : JSON.stringify(remote) }).where('id', '=', id).execute();
+          if (remote !== null) await this.enqueue(trx, key, { type: 'delete', payload: {}, base: remote });
+          else await trx.deleteFrom('records').where('id', '=', id).execute();
+          return;
+        }
+        if (remote === null) {
+          // Deleted remotely but the user keeps their version: it becomes a new record there.
+          await trx.updateTable('records').set({ base_fields: null, remote_id: null }).where('id', '=', id).execute();
+          await trx.deleteFrom('id_map').where('local_id', '=', id).execute();
+          await this.enqueue(trx, { ...key, remoteId: null }, { type: 'create', payload: mine, base: {} });
+        } else {
+          await trx.updateTable('records').set({ base_fields: JSON.stringify(remote) }).where('id', '=', id).execute();
+          const changed = changedFields(remote, mine);
+          if (Object.keys(changed).length > 0) {
+            const base = Object.fromEntries(Object.keys(changed).map((k) => [k, remote[k] ?? null]));
+            await this.enqueue(trx, key, { type: 'update', payload: changed, base });
+          }
+        }
+      }
+      await refreshStatus(trx, id);
+    });
+  }
+
+  /**
+   * Adds an edit to the outbox, merged into the record's last entry where allowed.
+   * Returns false when the edits cancelled out and the record itself is gone (create + delete).
+   */
+  private async enqueue(
+    trx: Db,
+    key: { connectionId: string; recordId: string; kind: RecordKind; remoteId: string | null },
+    edit: NewEdit,
+  ): Promise<boolean> {
+    const last = await trx.selectFrom('outbox').selectAll().where('record_id', '=', key.recordId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    const pending = last && {
+      type: last.type as NewEdit['type'],
+      payload: parseFields(last.payload),
+      base: parseFields(last.base),
+      state: last.state as 'queued' | 'in_flight' | 'rejected',
+      attempts: last.attempts,
+    };
+    let result;
+    try {
+      result = coalesce(pending, edit);
+    } catch (error) {
+      throw new UserFacingError('conflict', (error as Error).message);
+    }
+    const now = nowIso();
+    if (result.action === 'drop') {
+      await trx.deleteFrom('outbox').where('id', '=', last!.id).execute();
+      const system = await this.connectionSystem(trx, key.connectionId);
+      return rebuildFromOutbox(trx, system, key.recordId);
+    }
+    if (result.action === 'replace') {
+      await trx
+        .updateTable('outbox')
+        .set({
+          type: result.op.type,
+          payload: JSON.stringify(result.op.payload),
+          base: JSON.stringify(result.op.base),
+          state: 'queued',
+          next_attempt_at: 0,
+          last_error: null,
+          field_errors: null,
+          updated_at: now,
+        })
+        .where('id', '=', last!.id)
+        .execute();
+    } else {
+      await trx
+        .insertInto('outbox')
+        .values({
+          connection_id: key.connectionId,
+          record_id: key.recordId,
+          kind: key.kind,
+          type: result.op.type,
+          payload: JSON.stringify(result.op.payload),
+          base: JSON.stringify(result.op.base),
+          remote_id: key.remoteId,
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    await refreshStatus(trx, key.recordId);
+    return true;
+  }
+
+  private async editableRecord(id: string, action: 'edit' | 'delete') {
+    const rec = await this.db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
+    if (rec.editable !== 1) {
+      throw new UserFacingError('read_only', `“${rec.title}” belongs to someone else on the remote system; you can view it but not ${action} it.`);
+    }
+    if (rec.deleted === 1) throw new UserFacingError('conflict', `“${rec.title}” is already deleted here; discard the delete to ${action} it.`);
+    if (rec.conflict_fields) throw new UserFacingError('conflict', `“${rec.title}” has a conflict with the server's version; resolve it first.`);
+    return rec;
+  }
+
+  /** Same rules as the server, plus references to remote lists we mirror (e.g. categories). */
+  private async validate(connectionId: string, system: SystemId, kind: RecordKind, input: Fields): Promise<Fields> {
+    const profile = kindProfile(system, kind);
+    const result = validateWith(profile.schema, input);
+    if (!result.ok) throw new UserFacingError('validation', 'Some fields need attention.', result.errors);
+    const errors: FieldErrors = {};
+    for (const spec of profile.fields) {
+      if (spec.options && !Array.isArray(spec.options) && (spec.options as { source: string }).source === 'categories') {
+        const value = result.fields[spec.name];
+        if (value === undefined || value === null || value === '') continue;
+        const found = await this.db
+          .selectFrom('categories')
+          .select('remote_id')
+          .where('connection_id', '=', connectionId)
+          .where('remote_id', '=', String(value))
+          .executeTakeFirst();
+        if (!found) errors[spec.name] = ['An invalid category ID was provided.'];
+      }
+    }
+    if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'Some fields need attention.', errors);
+    return result.fields;
+  }
+
+  private async connectionSystem(db: Db, connectionId: string): Promise<SystemId> {
+    const c = await db.selectFrom('connections').select('system').where('id', '=', connectionId).executeTakeFirstOrThrow();
+    return c.system as SystemId;
+  }
+}

@@ -1,0 +1,122 @@
+import { sql } from 'kysely';
+import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
+import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
+import { UserFacingError } from '../errors';
+import { parseFields } from '../json';
+import { toDto } from '../outbox/outbox-store';
+import type { Db } from './record-writer';
+
+export interface ListFilter {
+  text: string;
+  kind?: RecordKind;
+  connectionId?: string;
+  status?: RecordStatus;
+  offset: number;
+  limit: number;
+}
+
+/** Turns what the user typed into an FTS5 query: every word must match, as a prefix. */
+export function ftsQuery(text: string): string | null {
+  const words = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 12);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"*`).join(' AND ');
+}
+
+const SUMMARY_COLUMNS = [
+  'r.id',
+  'r.connection_id',
+  'c.system',
+  'r.kind',
+  'r.remote_id',
+  'r.title',
+  'r.subtitle',
+  'r.status',
+  'r.editable',
+  'r.deleted',
+  'r.updated_at',
+] as const;
+
+type Row = {
+  id: string;
+  connection_id: string;
+  system: string;
+  kind: string;
+  remote_id: string | null;
+  title: string;
+  subtitle: string;
+  status: string;
+  editable: number;
+  deleted: number;
+  updated_at: string;
+};
+
+function toSummary(r: Row): RecordSummaryDto {
+  return {
+    id: r.id,
+    connectionId: r.connection_id,
+    system: r.system as SystemId,
+    kind: r.kind as RecordKind,
+    remoteId: r.remote_id,
+    title: r.title,
+    subtitle: r.subtitle,
+    status: r.status as RecordStatus,
+    editable: r.editable === 1,
+    deleted: r.deleted === 1,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Reads for the renderer: one page at a time, filtered and searched in SQL, never the whole table. */
+export class RecordQueries {
+  constructor(private readonly db: Db) {}
+
+  async list(filter: ListFilter): Promise<{ total: number; items: RecordSummaryDto[] }> {
+    const match = ftsQuery(filter.text);
+    let base = this.db.selectFrom('records as r').innerJoin('connections as c', 'c.id', 'r.connection_id');
+    if (filter.kind) base = base.where('r.kind', '=', filter.kind);
+    if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
+    if (filter.status) base = base.where('r.status', '=', filter.status);
+    if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
+    const items = await base
+      .select(SUMMARY_COLUMNS)
+      .orderBy(sql`r.title COLLATE NOCASE`)
+      .orderBy('r.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute();
+    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { total: Number(n), items: items.map(toSummary) };
+  }
+
+  async get(id: string): Promise<RecordDetailDto> {
+    const r = await this.db
+      .selectFrom('records as r')
+      .innerJoin('connections as c', 'c.id', 'r.connection_id')
+      .select([...SUMMARY_COLUMNS, 'r.fields', 'r.remote_fields', 'r.conflict_fields'])
+      .where('r.id', '=', id)
+      .executeTakeFirst();
+    if (!r) throw new UserFacingError('not_found', 'That record no longer exists here.');
+    const ops = await this.db.selectFrom('outbox').selectAll().where('record_id', '=', id).orderBy('id').execute();
+    return {
+      ...toSummary(r),
+      fields: parseFields(r.fields),
+      remoteFields: r.remote_fields === null ? null : parseFields(r.remote_fields),
+      conflictFields: r.conflict_fields ? (JSON.parse(r.conflict_fields) as string[]) : [],
+      ops: ops.map((o) => toDto(o, r.title)),
+    };
+  }
+
+  async categories(connectionId: string) {
+    const rows = await this.db
+      .selectFrom('categories')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .orderBy('name')
+      .execute();
+    return rows.map((c) => ({ connectionId: c.connection_id, remoteId: c.remote_id, name: c.name, description: c.description }));
+  }
+}

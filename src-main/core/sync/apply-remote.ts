@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { sameValue } from '../../../src-shared/domain/field-diff';
+import { threeWayMerge } from '../../../src-shared/domain/merge';
+import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
+import type { PushResult, RemoteCategory, RemoteRecord } from '../../connectors/connector';
+import { nowIso, parseFields } from '../json';
+import { type Db, mapRemoteId, rebuildFromOutbox, refreshStatus, summaryColumns } from '../records/record-writer';
+
+/**
+ * Applying what a remote says to the mirror. A pull never overwrites local edits: a record with
+ * pending edits is merged three-way against the version those edits were based on; a field changed
+ * on both sides becomes a conflict that keeps both versions.
+ */
+export async function applyPulledPage(
+  db: Db,
+  connectionId: string,
+  system: SystemId,
+  generation: number,
+  records: RemoteRecord[],
+): Promise<string[]> {
+  const changed: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const remote of records) {
+      const id = await applyPulledRecord(trx, connectionId, system, generation, remote);
+      if (id) changed.push(id);
+    }
+  });
+  return changed;
+}
+
+async function applyPulledRecord(db: Db, connectionId: string, system: SystemId, generation: number, remote: RemoteRecord): Promise<string | null> {
+  const local = await db
+    .selectFrom('records')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('kind', '=', remote.kind)
+    .where('remote_id', '=', remote.remoteId)
+    .executeTakeFirst();
+  const editable = remote.editable ? 1 : 0;
+  if (!local) {
+    const id = randomUUID();
+    await db
+      .insertInto('records')
+      .values({
+        id,
+        connection_id: connectionId,
+        kind: remote.kind,
+        remote_id: remote.remoteId,
+        ...summaryColumns(system, remote.kind, remote.fields),
+        base_fields: JSON.stringify(remote.fields),
+        remote_fields: null,
+        conflict_fields: null,
+        editable,
+        status: 'synced',
+        deleted: 0,
+        seen_generation: generation,
+        updated_at: nowIso(),
+      })
+      .execute();
+    await db
+      .insertInto('id_map')
+      .values({ connection_id: connectionId, kind: remote.kind, remote_id: remote.remoteId, local_id: id })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    return id;
+  }
+  const base = parseFields(local.base_fields);
+  const hasOps = local.status !== 'synced' || local.conflict_fields !== null;
+  if (!hasOps) {
+    if (sameValue(base, remote.fields) && local.editable === editable) {
+      await db.updateTable('records').set({ seen_generation: generation }).where('id', '=', local.id).execute();
+      return null;
+    }
+    await db
+      .updateTable('records')
+      .set({ ...summaryColumns(system, remote.kind, remote.fields), base_fields: JSON.stringify(remote.fields), editable, seen_generation: generation, updated_at: nowIso() })
+      .where('id', '=', local.id)
+      .execute();
+    return local.id;
+  }
+  if (sameValue(base, remote.fields)) {
+    // The remote has not moved since our edits were made; they stand.
+    await db.updateTable('records').set({ seen_generation: generation, editable }).where('id', '=', local.id).execute();
+    return null;
+  }
+  const mine = parseFields(local.fields);
+  const { merged, conflicts } = threeWayMerge(base, mine, remote.fields);
+  if (conflicts.length === 0) {
+    // Disjoint changes: the remote's become the new base, ours stay on top and stay queued.
+    await db
+      .updateTable('records')
+      .set({
+        ...summaryColumns(system, remote.kind, merged),
+        base_fields: JSON.stringify(remote.fields),
+        remote_fields: null,
+        conflict_fields: null,
+        editable,
+        seen_generation: generation,
+      })
+      .where('id', '=', local.id)
+      .execute();
+    if (local.conflict_fields !== null) {
+      await db.updateTable('outbox').set({ state: 'queued' }).where('record_id', '=', local.id).where('state', '=', 'held').execute();
+      await refreshStatus(db, local.id);
+    }
+    return local.id;
+  }
+  await markConflict(db, local.id, remote.fields, conflicts);
+  await db.updateTable('records').set({ seen_generation: generation, editable }).where('id', '=', local.id).execute();
+  return local.id;
+}
+
+/** Keeps both versions: ours in `fields`, theirs in `remote_fields`; queued ops wait for the user. */
+async function markConflict(db: Db, recordId: string, remote: Fields | null, fields: string[]): Promise<void> {
+  await db
+    .updateTable('records')
+    .set({ remote_fields: remote === null ? null : JSON.stringify(remote), conflict_fields: JSON.stringify(fields) })
+    .where('id', '=', recordId)
+    .execute();
+  await db.updateTable('outbox').set({ state: 'held' }).where('record_id', '=', recordId).where('state', '=', 'queued').execute();
+  await refreshStatus(db, recordId);
+}
+
+/**
+ * After a complete pull of `kind`: records the remote no longer has are dropped if untouched here,
+ * or become conflicts ("deleted on the server") if the user edited them.
+ */
+export async function applyPullComplete(db: Db, connectionId: string, kind: RecordKind, generation: number): Promise<string[]> {
+  return db.transaction().execute(async (trx) => {
+    const gone = await trx
+      .selectFrom('records')
+      .select(['id', 'status', 'deleted', 'conflict_fields'])
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', kind)
+      .where('remote_id', 'is not', null)
+      .where('seen_generation', '<', generation)
+      .execute();
+    const changed: string[] = [];
+    for (const r of gone) {
+      const ops = await trx.selectFrom('outbox').select(['id', 'state', 'type']).where('record_id', '=', r.id).execute();
+      // Someone else deleted what we also deleted (or nothing was edited here): nothing to keep.
+      const onlyDelete = ops.length > 0 && ops.every((o) => o.type === 'delete' && o.state !== 'in_flight');
+      if (ops.length === 0 || onlyDelete) {
+        await trx.deleteFrom('outbox').where('record_id', '=', r.id).execute();
+        await trx.deleteFrom('records').where('id', '=', r.id).execute();
+        await trx.deleteFrom('id_map').where('local_id', '=', r.id).execute();
+      } else if (!ops.some((o) => o.state === 'in_flight')) {
+        await markConflict(trx, r.id, null, ['_deleted']);
+      }
+      changed.push(r.id);
+    }
+    return changed;
+  });
+}
+
+export async function applyCategories(db: Db, connectionId: string, categories: RemoteCategory[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('categories').where('connection_id', '=', connectionId).execute();
+    for (const c of categories) {
+      await trx
+        .insertInto('categories')
+        .values({ connection_id: connectionId, remote_id: c.remoteId, name: c.name, description: c.description })
+        .execute();
+    }
+  });
+}
+
+/**
+ * The remote acknowledged an op: drop it, map ids, and adopt the server's version of the record
+ * (trimmed whitespace, final URLs...) with any later local edits still on top.
+ */
+export async function applyAcknowledged(db: Db, system: SystemId, opId: number, result: PushResult): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const op = await trx.selectFrom('outbox').selectAll().where('id', '=', opId).executeTakeFirst();
+    if (!op) return;
+    await trx.deleteFrom('outbox').where('id', '=', opId).execute();
+    const kind = op.kind as RecordKind;
+    if (result.type === 'deleted') {
+      const later = await trx.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).execute();
+      if (later.length === 0) {
+        await trx.deleteFrom('records').where('id', '=', op.record_id).execute();
+        await trx.deleteFrom('id_map').where('local_id', '=', op.record_id).execute();
+      }
+      return;
+    }
+    const exists = await trx.selectFrom('records').select('id').where('id', '=', op.record_id).executeTakeFirst();
+    if (!exists) return;
+    await mapRemoteId(trx, op.connection_id, kind, op.record_id, result.remoteId);
+    // Later ops of this record that were queued before the id was known act on it now.
+    await trx.updateTable('outbox').set({ remote_id: result.remoteId }).where('record_id', '=', op.record_id).execute();
+    await trx.updateTable('records').set({ base_fields: JSON.stringify(result.fields) }).where('id', '=', op.record_id).execute();
+    await rebuildFromOutbox(trx, system, op.record_id);
+  });
+}

@@ -1,0 +1,366 @@
+import type { ConnectionStatus } from '../../../src-shared/contract/sync';
+import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
+import type { Connector, ConnectorContext, PushOp } from '../../connectors/connector';
+import { RemoteHttp } from '../../connectors/http';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../../connectors/remote-errors';
+import type { ConnectionStore } from '../connections/connection-store';
+import { nowIso, parseFields } from '../json';
+import type { OutboxRow, OutboxStore } from '../outbox/outbox-store';
+import { type Db, refreshStatus } from '../records/record-writer';
+import { type BackoffPolicy, backoffMs } from './backoff';
+import { applyAcknowledged, applyCategories, applyPullComplete, applyPulledPage } from './apply-remote';
+import type { LimitWindow } from './rate-limiter';
+import { RateLimiter } from './rate-limiter';
+
+export interface ConnectionSyncOptions {
+  db: Db;
+  outbox: OutboxStore;
+  connections: ConnectionStore;
+  connectionId: string;
+  system: SystemId;
+  connector: Connector;
+  rateLimit: readonly LimitWindow[];
+  /** Per-op retry of 5xx/timeouts/resets. */
+  retryBackoff: BackoffPolicy;
+  /** Whole-connection retry while the network is down, and 429 pauses without Retry-After. */
+  connectionBackoff: BackoffPolicy;
+  pullIntervalMs: number;
+  requestTimeoutMs: number;
+  onChange(): void;
+  onRecordsChanged(ids: string[] | null): void;
+}
+
+type PushOutcome = 'ok' | 'rejected' | 'retry_later' | 'offline' | 'rate_limited' | 'key_rejected';
+
+/**
+ * The sync loop of one connection: push the outbox in order, then pull when due; sleep until the
+ * next op is due, the pull interval passes, or someone kicks it (a local edit, "Sync now").
+ * Everything it sends goes through this connection's limiter.
+ */
+export class ConnectionSync {
+  readonly limiter: RateLimiter;
+  state: ConnectionStatus['state'] = 'idle';
+  online = true;
+  message: string | null = null;
+  done = 0;
+  lastPullAt: string | null = null;
+  requestsSent = 0;
+  private stopped = false;
+  private kicked = false;
+  private forcePull = true;
+  private wake: (() => void) | undefined;
+  private offlineStreak = 0;
+  private rateLimitStreak = 0;
+  private rejectedKey: string | null = null;
+  private running: Promise<void> | undefined;
+  private generation = 0;
+
+  constructor(private readonly o: ConnectionSyncOptions) {
+    this.limiter = new RateLimiter(o.rateLimit);
+  }
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.limiter.cancelAll('The connection was stopped.');
+    this.wake?.();
+    await this.running;
+  }
+
+  /** Run a cycle now; `pull` also forces a pull. */
+  kick(pull = false): void {
+    if (pull) this.forcePull = true;
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  /** One request that proves the URL and key work. */
+  async check(): Promise<{ ok: boolean; message: string }> {
+    try {
+      const message = await this.o.connector.check(await this.context());
+      this.online = true;
+      if (this.state === 'key_rejected') {
+        this.rejectedKey = null;
+        this.kick(true);
+      }
+      return { ok: true, message };
+    } catch (error) {
+      return { ok: false, message: describe(error) };
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.kicked = false;
+      let wakeAt: number;
+      try {
+        wakeAt = await this.cycle();
+      } catch (error) {
+        if (this.stopped) break;
+        this.state = 'error';
+        this.message = describe(error);
+        wakeAt = Date.now() + backoffMs(++this.offlineStreak, this.o.connectionBackoff);
+      }
+      this.o.onChange();
+      if (this.stopped) break;
+      if (!this.kicked) await this.sleepUntil(wakeAt);
+    }
+  }
+
+  private async cycle(): Promise<number> {
+    const info = await this.o.connections.info(this.o.connectionId);
+    if (info.paused) {
+      this.state = 'paused';
+      this.message = 'Paused: edits stay queued until you resume.';
+      return Infinity;
+    }
+    if (this.rejectedKey !== null && this.rejectedKey === info.apiKey) {
+      this.state = 'key_rejected';
+      return Infinity;
+    }
+    this.rejectedKey = null;
+    const ctx = await this.context();
+
+    const outcome = await this.pushAll(ctx);
+    if (outcome === 'offline') return this.wentOffline();
+    if (outcome === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
+    if (outcome === 'key_rejected') {
+      this.rejectedKey = info.apiKey;
+      this.state = 'key_rejected';
+      this.message = `The server rejected the API key of this connection. Enter a valid key in its settings.`;
+      return Infinity;
+    }
+
+    const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
+    if (pullDue) {
+      const pulled = await this.pull(ctx);
+      if (pulled === 'offline') return this.wentOffline();
+      if (pulled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
+      if (pulled === 'key_rejected') {
+        this.rejectedKey = info.apiKey;
+        this.state = 'key_rejected';
+        this.message = `The server rejected the API key of this connection. Enter a valid key in its settings.`;
+        return Infinity;
+      }
+      if (pulled === 'error') return Date.now() + backoffMs(++this.offlineStreak, this.o.connectionBackoff);
+    }
+
+    const counts = await this.o.outbox.counts(this.o.connectionId);
+    if (counts.pending === 0) this.done = 0;
+    this.offlineStreak = 0;
+    this.state = counts.ready > 0 ? 'waiting' : 'idle';
+    if (this.state === 'idle') this.message = null;
+    const due = await this.o.outbox.nextDueAt(this.o.connectionId);
+    const nextPull = Date.parse(this.lastPullAt ?? nowIso()) + this.o.pullIntervalMs;
+    return Math.min(due ?? Infinity, nextPull);
+  }
+
+  private wentOffline(): number {
+    this.online = false;
+    this.state = 'offline';
+    const wait = backoffMs(++this.offlineStreak, this.o.connectionBackoff);
+    this.message = `Offline: ${this.message ?? 'the server cannot be reached'}. Edits are kept and will be sent when it is back.`;
+    return Date.now() + wait;
+  }
+
+  private async pushAll(ctx: ConnectorContext): Promise<PushOutcome> {
+    for (;;) {
+      if (this.stopped) return 'ok';
+      const op = await this.o.outbox.nextReady(this.o.connectionId, Date.now());
+      if (!op) return 'ok';
+      this.state = 'pushing';
+      this.o.onChange();
+      const outcome = await this.pushOne(ctx, op);
+      if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
+    }
+  }
+
+  private async pushOne(ctx: ConnectorContext, op: OutboxRow): Promise<PushOutcome> {
+    const rec = await this.o.db.selectFrom('records').select(['fields', 'remote_id']).where('id', '=', op.record_id).executeTakeFirst();
+    const pushOp: PushOp = {
+      type: op.type as PushOp['type'],
+      kind: op.kind as RecordKind,
+      recordId: op.record_id,
+      remoteId: op.remote_id ?? rec?.remote_id ?? null,
+      payload: parseFields(op.payload),
+      fields: parseFields(rec?.fields),
+      attempts: op.attempts,
+    };
+    try {
+      // A create that may have reached the server must not be created twice: look for it first.
+      if (pushOp.type === 'create' && pushOp.attempts > 0) {
+        const found = await this.o.connector.findCreated(ctx, pushOp);
+        if (found) {
+          await this.acknowledged(op, found);
+          return 'ok';
+        }
+      }
+      await this.o.outbox.markInFlight(op.id);
+      const result = await this.o.connector.push(ctx, pushOp);
+      await this.acknowledged(op, result);
+      return 'ok';
+    } catch (error) {
+      return this.pushFailed(op, error);
+    }
+  }
+
+  private async acknowledged(op: OutboxRow, result: Parameters<typeof applyAcknowledged>[3]): Promise<void> {
+    await applyAcknowledged(this.o.db, this.o.system, op.id, result);
+    this.done++;
+    this.online = true;
+    this.rateLimitStreak = 0;
+    this.o.onRecordsChanged([op.record_id]);
+  }
+
+  private async pushFailed(op: OutboxRow, error: unknown): Promise<PushOutcome> {
+    const now = Date.now();
+    if (error instanceof RemoteRejected) {
+      this.online = true;
+      await this.o.outbox.reject(op.id, error.message, error.fieldErrors);
+      await refreshStatus(this.o.db, op.record_id);
+      this.o.onRecordsChanged([op.record_id]);
+      return 'rejected';
+    }
+    if (error instanceof RemoteRateLimited) {
+      this.online = true;
+      await this.o.outbox.requeue(op.id, 0, error.message, true);
+      this.rateLimited(error);
+      return 'rate_limited';
+    }
+    if (error instanceof RemoteAuthFailed) {
+      this.online = true;
+      await this.o.outbox.requeue(op.id, 0, error.message, true);
+      return 'key_rejected';
+    }
+    if (error instanceof RemoteUnavailable) {
+      const attempts = op.attempts + 1;
+      await this.o.outbox.requeue(op.id, now + backoffMs(attempts, this.o.retryBackoff), error.message, !error.maybeCommitted);
+      this.message = error.message;
+      if (error.networkDown) return 'offline';
+      this.online = true;
+      return 'retry_later';
+    }
+    if (error instanceof RemoteProtocolError) {
+      // A 2xx we cannot read: the change may have been applied, so retry (a create looks itself up first).
+      await this.o.outbox.requeue(op.id, now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, false);
+      this.message = error.message;
+      return 'retry_later';
+    }
+    // Something about this op itself is wrong (e.g. it has no remote id): park it with the reason.
+    await this.o.outbox.requeue(op.id, 0, null, true);
+    await this.o.outbox.reject(op.id, describe(error), {});
+    await refreshStatus(this.o.db, op.record_id);
+    this.o.onRecordsChanged([op.record_id]);
+    return 'rejected';
+  }
+
+  private rateLimited(error: RemoteRateLimited): void {
+    this.state = 'rate_limited';
+    const pause = error.retryAfterMs ?? backoffMs(++this.rateLimitStreak, this.o.connectionBackoff);
+    this.limiter.pauseFor(pause);
+    this.message = `${error.message} Waiting ${Math.ceil(pause / 1000)} s before sending again.`;
+    this.o.onChange();
+  }
+
+  private async pull(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected' | 'error'> {
+    this.state = 'pulling';
+    this.o.onChange();
+    const generation = await this.nextGeneration();
+    const { db, connectionId, system } = this.o;
+    try {
+      await this.o.connector.pull(ctx, {
+        categories: async (categories) => applyCategories(db, connectionId, categories),
+        page: async (page) => {
+          const ids = await applyPulledPage(db, connectionId, system, generation, page.records);
+          if (ids.length > 0) this.o.onRecordsChanged(ids.length > 200 ? null : ids);
+          // Let IPC and timers run between pages.
+          await new Promise((r) => setImmediate(r));
+        },
+        complete: async (kind) => {
+          const ids = await applyPullComplete(db, connectionId, kind, generation);
+          if (ids.length > 0) this.o.onRecordsChanged(null);
+        },
+      });
+      this.forcePull = false;
+      this.online = true;
+      this.lastPullAt = nowIso();
+      await db
+        .insertInto('sync_cursors')
+        .values({ connection_id: connectionId, collection: '*', cursor: null, generation, last_pull_at: this.lastPullAt })
+        .onConflict((oc) => oc.columns(['connection_id', 'collection']).doUpdateSet({ generation, last_pull_at: this.lastPullAt }))
+        .execute();
+      return 'ok';
+    } catch (error) {
+      this.message = describe(error);
+      if (error instanceof RemoteRateLimited) {
+        this.rateLimited(error);
+        return 'rate_limited';
+      }
+      if (error instanceof RemoteAuthFailed) return 'key_rejected';
+      if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
+      this.state = 'error';
+      this.message = `Could not refresh from the server: ${describe(error)}`;
+      return 'error';
+    }
+  }
+
+  private async nextGeneration(): Promise<number> {
+    if (this.generation === 0) {
+      const row = await this.o.db
+        .selectFrom('sync_cursors')
+        .select(['generation', 'last_pull_at'])
+        .where('connection_id', '=', this.o.connectionId)
+        .where('collection', '=', '*')
+        .executeTakeFirst();
+      this.generation = row?.generation ?? 0;
+    }
+    return ++this.generation;
+  }
+
+  private async context(): Promise<ConnectorContext> {
+    const info = await this.o.connections.info(this.o.connectionId);
+    return {
+      connection: info,
+      http: new RemoteHttp({
+        baseUrl: info.baseUrl,
+        headers: this.o.connector.authHeaders(info),
+        limiter: this.limiter,
+        timeoutMs: this.o.requestTimeoutMs,
+        onRequest: () => this.requestsSent++,
+      }),
+      isKnownRemoteId: async (kind, remoteId) =>
+        Boolean(
+          await this.o.db
+            .selectFrom('id_map')
+            .select('local_id')
+            .where('connection_id', '=', this.o.connectionId)
+            .where('kind', '=', kind)
+            .where('remote_id', '=', remoteId)
+            .executeTakeFirst(),
+        ),
+    };
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      const ms = at - Date.now();
+      if (ms <= 0) return resolve();
+      const timer = Number.isFinite(ms) ? setTimeout(done, Math.min(ms, 2 ** 31 - 1)) : undefined;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = undefined;
+        done();
+      };
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

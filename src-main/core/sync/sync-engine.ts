@@ -1,0 +1,144 @@
+import type { ConnectionStatus } from '../../../src-shared/contract/sync';
+import type { SystemId } from '../../../src-shared/domain/record-kinds';
+import { connectorFor } from '../../connectors/registry';
+import type { ConnectionStore } from '../connections/connection-store';
+import type { OutboxStore } from '../outbox/outbox-store';
+import type { Db } from '../records/record-writer';
+import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
+import { ConnectionSync } from './connection-sync';
+import type { LimitWindow } from './rate-limiter';
+
+export interface SyncEngineOptions {
+  db: Db;
+  outbox: OutboxStore;
+  connections: ConnectionStore;
+  retryBackoff?: BackoffPolicy;
+  connectionBackoff?: BackoffPolicy;
+  requestTimeoutMs?: number;
+  /** Overrides a system's published limit (benchmarks scale the sandbox's limit up and ours with it). */
+  rateLimitFor?: (system: SystemId) => readonly LimitWindow[] | undefined;
+  pullIntervalMs?: number;
+  onStatus(statuses: ConnectionStatus[]): void;
+  onRecordsChanged(connectionId: string, ids: string[] | null): void;
+}
+
+/** One ConnectionSync per connection, plus the status every window shows. */
+export class SyncEngine {
+  private readonly syncs = new Map<string, ConnectionSync>();
+  private statusTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(private readonly o: SyncEngineOptions) {}
+
+  async start(): Promise<void> {
+    this.started = true;
+    await this.o.outbox.recoverInFlight();
+    for (const c of await this.o.connections.list()) this.ensure(c.id, c.system);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.statusTimer);
+    await Promise.all([...this.syncs.values()].map((s) => s.stop()));
+    this.syncs.clear();
+  }
+
+  /** A connection was added or its settings changed: (re)start its loop. */
+  async connectionChanged(id: string, system: SystemId): Promise<void> {
+    const s = this.syncs.get(id);
+    if (s) s.kick(true);
+    else this.ensure(id, system);
+    this.statusChanged();
+  }
+
+  async connectionRemoved(id: string): Promise<void> {
+    const s = this.syncs.get(id);
+    this.syncs.delete(id);
+    await s?.stop();
+    this.statusChanged();
+  }
+
+  kick(connectionId?: string, pull = false): boolean {
+    const targets = connectionId ? [this.syncs.get(connectionId)] : [...this.syncs.values()];
+    for (const s of targets) s?.kick(pull);
+    return targets.some(Boolean);
+  }
+
+  async check(connectionId: string): Promise<{ ok: boolean; message: string }> {
+    const s = this.syncs.get(connectionId);
+    if (!s) return { ok: false, message: 'That connection is not running.' };
+    return s.check();
+  }
+
+  /** Requests sent per connection since start (benchmarks). */
+  requestsSent(connectionId: string): number {
+    return this.syncs.get(connectionId)?.requestsSent ?? 0;
+  }
+
+  sync(connectionId: string): ConnectionSync | undefined {
+    return this.syncs.get(connectionId);
+  }
+
+  async status(): Promise<ConnectionStatus[]> {
+    const out: ConnectionStatus[] = [];
+    for (const c of await this.o.connections.list()) {
+      const s = this.syncs.get(c.id);
+      const counts = await this.o.outbox.counts(c.id);
+      const conflicts = await this.o.db
+        .selectFrom('records')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('connection_id', '=', c.id)
+        .where('status', '=', 'conflict')
+        .executeTakeFirstOrThrow();
+      out.push({
+        connectionId: c.id,
+        system: c.system,
+        name: c.name,
+        state: c.paused ? 'paused' : (s?.state ?? 'idle'),
+        online: s?.online ?? false,
+        pending: counts.pending,
+        rejected: counts.rejected,
+        conflicts: Number(conflicts.n),
+        done: s?.done ?? 0,
+        etaMs: s && counts.ready > 0 ? s.limiter.estimateMs(counts.ready) : null,
+        lastPullAt: s?.lastPullAt ?? null,
+        message: s?.message ?? null,
+      });
+    }
+    return out;
+  }
+
+  /** Status is pushed at most every 100 ms, however busy the queue. */
+  statusChanged(): void {
+    if (this.statusTimer || !this.started) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.status().then(this.o.onStatus, () => undefined);
+    }, 100);
+  }
+
+  private ensure(id: string, system: SystemId): void {
+    if (this.syncs.has(id) || !this.started) return;
+    const connector = connectorFor(system);
+    const sync = new ConnectionSync({
+      db: this.o.db,
+      outbox: this.o.outbox,
+      connections: this.o.connections,
+      connectionId: id,
+      system,
+      connector,
+      rateLimit: this.o.rateLimitFor?.(system) ?? connector.rateLimit,
+      retryBackoff: this.o.retryBackoff ?? DEFAULT_BACKOFF,
+      connectionBackoff: this.o.connectionBackoff ?? { baseMs: 1_000, maxMs: 30_000 },
+      pullIntervalMs: this.o.pullIntervalMs ?? connector.pullIntervalMs,
+      requestTimeoutMs: this.o.requestTimeoutMs ?? 20_000,
+      onChange: () => this.statusChanged(),
+      onRecordsChanged: (ids) => {
+        this.o.onRecordsChanged(id, ids);
+        this.statusChanged();
+      },
+    });
+    this.syncs.set(id, sync);
+    sync.start();
+  }
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { fieldErrors, fields, recordKind, recordStatus, systemId, uuid } from './common';
+
+export const recordSummary = z.object({
+  id: uuid,
+  connectionId: uuid,
+  system: systemId,
+  kind: recordKind,
+  remoteId: z.string().nullable(),
+  title: z.string(),
+  subtitle: z.string(),
+  status: recordStatus,
+  editable: z.boolean(),
+  /** Deleted here, the delete not yet acknowledged by the remote. */
+  deleted: z.boolean(),
+  updatedAt: z.string(),
+});
+export type RecordSummaryDto = z.infer<typeof recordSummary>;
+
+export const pendingOp = z.object({
+  id: z.number().int(),
+  connectionId: uuid,
+  recordId: uuid,
+  recordTitle: z.string(),
+  type: z.enum(['create', 'update', 'delete']),
+  state: z.enum(['queued', 'in_flight', 'rejected', 'held']),
+  payload: fields,
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  error: z.string().nullable(),
+  fieldErrors: fieldErrors.nullable(),
+  createdAt: z.string(),
+});
+export type PendingOpDto = z.infer<typeof pendingOp>;
+
+export const recordDetail = recordSummary.extend({
+  fields,
+  /** The remote's version where it conflicts with local edits; null otherwise. */
+  remoteFields: fields.nullable(),
+  conflictFields: z.array(z.string()),
+  ops: z.array(pendingOp),
+});
+export type RecordDetailDto = z.infer<typeof recordDetail>;
+
+export const listQuery = z.object({
+  text: z.string().max(200).default(''),
+  kind: recordKind.optional(),
+  connectionId: uuid.optional(),
+  status: recordStatus.optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type ListQuery = z.input<typeof listQuery>;
+
+export const category = z.object({ connectionId: uuid, remoteId: z.string(), name: z.string(), description: z.string() });
+
+export const recordsContract = {
+  'records.list': {
+    request: listQuery,
+    reply: z.object({ total: z.number().int(), items: z.array(recordSummary) }),
+  },
+  'records.get': { request: z.object({ id: uuid }), reply: recordDetail },
+  'records.create': {
+    request: z.object({ connectionId: uuid, kind: recordKind, fields }),
+    reply: recordDetail,
+  },
+  'records.update': { request: z.object({ id: uuid, fields }), reply: recordDetail },
+  'records.delete': { request: z.object({ id: uuid }), reply: z.object({ id: uuid }) },
+  'records.resolveConflict': {
+    request: z.object({ id: uuid, keep: z.enum(['mine', 'theirs']) }),
+    reply: recordDetail,
+  },
+  'categories.list': { request: z.object({ connectionId: uuid }), reply: z.array(category) },
+} as const;

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { systemId, uuid } from './common';
+import { pendingOp } from './records';
+
+export const connectionState = z.enum(['idle', 'pulling', 'pushing', 'waiting', 'offline', 'rate_limited', 'key_rejected', 'paused', 'error']);
+
+export const connectionStatus = z.object({
+  connectionId: uuid,
+  system: systemId,
+  name: z.string(),
+  state: connectionState,
+  online: z.boolean(),
+  pending: z.number().int(),
+  rejected: z.number().int(),
+  conflicts: z.number().int(),
+  /** Ops acknowledged since the queue was last empty, for a progress bar. */
+  done: z.number().int(),
+  /** Milliseconds the queue needs at the remote's rate limit; null when nothing is queued. */
+  etaMs: z.number().nullable(),
+  lastPullAt: z.string().nullable(),
+  message: z.string().nullable(),
+});
+export type ConnectionStatus = z.infer<typeof connectionStatus>;
+
+export const syncContract = {
+  'sync.status': { request: z.object({}), reply: z.array(connectionStatus) },
+  'sync.now': { request: z.object({ connectionId: uuid.optional() }), reply: z.object({ started: z.boolean() }) },
+  'outbox.list': { request: z.object({ connectionId: uuid.optional() }), reply: z.array(pendingOp) },
+  'outbox.retry': { request: z.object({ opId: z.number().int() }), reply: z.object({ ok: z.boolean() }) },
+  'outbox.discard': { request: z.object({ opId: z.number().int() }), reply: z.object({ ok: z.boolean() }) },
+} as const;

@@ -1,0 +1,28 @@
+import { sameValue } from './field-diff';
+import type { Fields } from './record-kinds';
+
+/**
+ * Three-way merge of a pulled remote version into a record with local edits.
+ * `base` is the remote version the local edits were made on, `local` the record as the user sees it.
+ * Disjoint changes merge; a field both sides changed to different values is a conflict.
+ */
+export interface MergeResult {
+  /** What the user should now see: the remote version with the local edits on top. */
+  merged: Fields;
+  /** Fields changed on both sides to different values. */
+  conflicts: string[];
+}
+
+export function threeWayMerge(base: Fields, local: Fields, remote: Fields): MergeResult {
+  const merged: Fields = { ...remote };
+  const conflicts: string[] = [];
+  const keys = new Set([...Object.keys(base), ...Object.keys(local), ...Object.keys(remote)]);
+  for (const key of keys) {
+    const localChanged = !sameValue(base[key], local[key]);
+    if (!localChanged) continue;
+    const remoteChanged = !sameValue(base[key], remote[key]);
+    if (remoteChanged && !sameValue(local[key], remote[key])) conflicts.push(key);
+    merged[key] = local[key];
+  }
+  return { merged, conflicts: conflicts.sort() };
+}

@@ -1,0 +1,22 @@
+import type { RecordKind, SystemId } from '../record-kinds';
+import { catalogProfile } from './catalog';
+import type { KindProfile, SystemProfile } from './profile';
+
+/** One line per remote system. */
+export const SYSTEM_PROFILES: Partial<Record<SystemId, SystemProfile>> = {
+  catalog: catalogProfile,
+};
+
+export function systemProfile(system: SystemId): SystemProfile {
+  const p = SYSTEM_PROFILES[system];
+  if (!p) throw new Error(`BenchSync does not support "${system}" connections yet.`);
+  return p;
+}
+
+export function kindProfile(system: SystemId, kind: RecordKind): KindProfile {
+  const k = systemProfile(system).kinds.find((x) => x.kind === kind);
+  if (!k) throw new Error(`${systemProfile(system).label} has no ${kind} records.`);
+  return k;
+}
+
+export type { FieldSpec, KindProfile, SystemProfile, RecordSummary } from './profile';
