@@ -1,7 +1,9 @@
 import type { EmulatorOptions, RunningEmulator, SystemName } from './common/emulator-server';
 import { startCatalogEmulator } from './catalog/catalog-emulator';
+import { startBrainstemEmulator } from './brainstem/brainstem-emulator';
 
 /** One line per emulated system. */
 export const EMULATORS: Partial<Record<SystemName, (options: EmulatorOptions) => Promise<RunningEmulator>>> = {
   catalog: startCatalogEmulator,
+  brainstem: startBrainstemEmulator,
 };
