@@ -94,6 +94,8 @@ export function createEmulatorApp(options: EmulatorAppOptions): FastifyInstance 
     return payload;
   });
 
+  goOfflineWhenAsked(app, faults);
+
   app.get('/__sandbox/faults', async () => faults.current);
   app.put('/__sandbox/faults', async (request) => {
     const body = (request.body ?? {}) as Partial<FaultConfig> & { storm429Ms?: number };
@@ -108,6 +110,37 @@ export function createEmulatorApp(options: EmulatorAppOptions): FastifyInstance 
   });
 
   return app;
+}
+
+/**
+ * "Offline" looks like a real network loss to a client: new connections are refused and open ones
+ * dropped; back online, the server listens on the same port again.
+ */
+function goOfflineWhenAsked(app: FastifyInstance, faults: FaultController): void {
+  let port = 0;
+  let offline = false;
+  let closed = false;
+  app.addHook('onClose', async () => {
+    closed = true;
+  });
+  faults.onChange((config) => {
+    if (closed || config.offline === offline) return;
+    offline = config.offline;
+    if (offline) {
+      const address = app.server.address();
+      if (address && typeof address !== 'string') port = address.port;
+      app.server.close();
+      app.server.closeAllConnections();
+    } else if (port) {
+      app.server.listen(port, '127.0.0.1');
+    }
+  });
+  // Fastify's own close must not fail on a server that is not listening.
+  app.addHook('preClose', async () => {
+    if (offline && !app.server.listening && port) {
+      await new Promise<void>((resolve) => app.server.listen(port, '127.0.0.1', () => resolve()));
+    }
+  });
 }
 
 /** Loads the store from `statePath` and writes it back after every successful change. */

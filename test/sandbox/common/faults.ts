@@ -15,7 +15,7 @@ export interface FaultConfig {
   resetAfterCommitRate: number;
   /** Every request is answered 429 until this time (epoch ms): a 429 storm. */
   storm429UntilMs: number;
-  /** Every connection is destroyed at once, as if the network were gone. */
+  /** The network is gone: the server stops listening (connection refused) and drops open connections. */
   offline: boolean;
 }
 
@@ -44,6 +44,7 @@ export class FaultController {
   private config: FaultConfig;
   private readonly oneShots: OneShotFault[] = [];
   private readonly random: Random;
+  private readonly listeners = new Set<(config: FaultConfig) => void>();
 
   constructor(initial: Partial<FaultConfig> = {}, seed = 1) {
     this.config = { ...NO_FAULTS, ...initial };
@@ -56,11 +57,18 @@ export class FaultController {
 
   set(patch: Partial<FaultConfig>): void {
     this.config = { ...this.config, ...patch };
+    for (const l of this.listeners) l(this.current);
   }
 
   reset(): void {
-    this.config = { ...NO_FAULTS };
     this.oneShots.length = 0;
+    this.set(NO_FAULTS);
+  }
+
+  /** Called after every change of the configuration (the server stops listening while offline). */
+  onChange(listener: (config: FaultConfig) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Queue a fault for the next request that matches it. */
