@@ -33,7 +33,22 @@ const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNRE
 
 /** The one way connectors reach a remote: through the connection's limiter, with a timeout. */
 export class RemoteHttp {
+  private granted = 0;
+
   constructor(private readonly options: RemoteHttpOptions) {}
+
+  /**
+   * The caller already holds a limiter slot for the next request (the engine takes it before
+   * marking an op in flight, so an op waiting for the limit is still "queued" and can be coalesced).
+   */
+  useHeldSlot(): void {
+    this.granted = 1;
+  }
+
+  /** Drops an unused held slot (the op never got as far as a request). */
+  releaseHeldSlot(): void {
+    this.granted = 0;
+  }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + req.path);
@@ -41,7 +56,8 @@ export class RemoteHttp {
       if (v === undefined) continue;
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, item);
     }
-    await this.options.limiter.acquire(req.priority ?? 0);
+    if (this.granted > 0) this.granted--;
+    else await this.options.limiter.acquire(req.priority ?? 0);
     this.options.onRequest?.();
     let response: Response;
     try {

@@ -30,6 +30,9 @@ export interface ConnectionSyncOptions {
   onRecordsChanged(ids: string[] | null): void;
 }
 
+/** Pushes wait ahead of pulls and polls for the limiter. */
+const PUSH_PRIORITY = 10;
+
 type PushOutcome = 'ok' | 'rejected' | 'retry_later' | 'offline' | 'rate_limited' | 'key_rejected';
 
 /**
@@ -57,6 +60,13 @@ export class ConnectionSync {
 
   constructor(private readonly o: ConnectionSyncOptions) {
     this.limiter = new RateLimiter(o.rateLimit);
+  }
+
+  /** While the limiter is paused after a 429, that is what the user should see, whatever the loop is doing. */
+  displayState(): ConnectionStatus['state'] {
+    const busy = this.state === 'pushing' || this.state === 'pulling' || this.state === 'waiting' || this.state === 'rate_limited';
+    if (busy && this.limiter.pausedForMs > 0) return 'rate_limited';
+    return this.state === 'rate_limited' ? 'waiting' : this.state;
   }
 
   start(): void {
@@ -178,7 +188,11 @@ export class ConnectionSync {
     }
   }
 
-  private async pushOne(ctx: ConnectorContext, op: OutboxRow): Promise<PushOutcome> {
+  private async pushOne(ctx: ConnectorContext, queued: OutboxRow): Promise<PushOutcome> {
+    // Wait for the limit while the op is still "queued": edits made meanwhile can merge into it.
+    await this.limiter.acquire(PUSH_PRIORITY);
+    const op = await this.o.outbox.get(queued.id);
+    if (!op || op.state !== 'queued') return 'ok';
     const rec = await this.o.db.selectFrom('records').select(['fields', 'remote_id']).where('id', '=', op.record_id).executeTakeFirst();
     const pushOp: PushOp = {
       type: op.type as PushOp['type'],
@@ -189,6 +203,7 @@ export class ConnectionSync {
       fields: parseFields(rec?.fields),
       attempts: op.attempts,
     };
+    ctx.http.useHeldSlot();
     try {
       // A create that may have reached the server must not be created twice: look for it first.
       if (pushOp.type === 'create' && pushOp.attempts > 0) {
@@ -204,6 +219,8 @@ export class ConnectionSync {
       return 'ok';
     } catch (error) {
       return this.pushFailed(op, error);
+    } finally {
+      ctx.http.releaseHeldSlot();
     }
   }
 

@@ -94,7 +94,7 @@ export class SyncEngine {
         connectionId: c.id,
         system: c.system,
         name: c.name,
-        state: c.paused ? 'paused' : (s?.state ?? 'idle'),
+        state: c.paused ? 'paused' : s ? s.displayState() : 'idle',
         online: s?.online ?? false,
         pending: counts.pending,
         rejected: counts.rejected,

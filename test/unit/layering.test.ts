@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/** The layers of STYLE.md, enforced: shared imports nothing of main or renderer; only the shell imports electron. */
+const root = join(__dirname, '..', '..');
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|tsx)$/.test(name) ? [p] : [];
+  });
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+describe('layering', () => {
+  it('src-shared imports neither main, renderer, node nor electron', () => {
+    for (const f of files(join(root, 'src-shared'))) {
+      for (const i of imports(f)) {
+        expect(i, relative(root, f)).not.toMatch(/src-main|src-renderer|^node:|^electron$|^fs$|^path$/);
+      }
+    }
+  });
+
+  it('only src-main/electron and the Electron entry import electron', () => {
+    for (const f of files(join(root, 'src-main'))) {
+      const rel = relative(root, f);
+      if (rel.startsWith(join('src-main', 'electron')) || rel === join('src-main', 'index.ts')) continue;
+      expect(imports(f), rel).not.toContain('electron');
+    }
+  });
+
+  it('the renderer reaches main only through the contract', () => {
+    for (const f of files(join(root, 'src-renderer'))) {
+      for (const i of imports(f)) expect(i, relative(root, f)).not.toMatch(/src-main|^node:|^electron$|better-sqlite3|kysely/);
+    }
+  });
+});
