@@ -48,6 +48,8 @@ export class ConnectionSync {
   done = 0;
   lastPullAt: string | null = null;
   requestsSent = 0;
+  /** 429 answers received since start (benchmarks; should stay 0 when our limiter matches theirs). */
+  rateLimitedAnswers = 0;
   private stopped = false;
   private kicked = false;
   private forcePull = true;
@@ -275,6 +277,7 @@ export class ConnectionSync {
   }
 
   private rateLimited(error: RemoteRateLimited): void {
+    this.rateLimitedAnswers++;
     this.state = 'rate_limited';
     const pause = error.retryAfterMs ?? backoffMs(++this.rateLimitStreak, this.o.connectionBackoff);
     this.limiter.pauseFor(pause);
