@@ -56,6 +56,9 @@ export interface PushOp {
 
 export type PushResult = { type: 'saved'; remoteId: string; fields: Fields } | { type: 'deleted' };
 
+/** One op's fate inside a batch: the remote may take some items of a request and refuse others. */
+export type BatchItemResult = PushResult | { type: 'rejected'; status: number; messages: string[]; fieldErrors?: Record<string, string[]> };
+
 export interface ConnectorContext {
   connection: ConnectionInfo;
   http: RemoteHttp;
@@ -72,6 +75,12 @@ export interface Connector {
   authHeaders(connection: ConnectionInfo): Record<string, string>;
   pull(ctx: ConnectorContext, sink: PullSink): Promise<void>;
   push(ctx: ConnectorContext, op: PushOp): Promise<PushResult>;
+  /**
+   * For remotes that take several writes in one request: up to `maxOps` ready ops (of different
+   * records) go together, and one result per op comes back in the same order. Failures of the
+   * request as a whole (429, 5xx, network) are thrown as for `push`.
+   */
+  batch?: { maxOps: number; push(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchItemResult[]> };
   /** Looks for the remote record a create with a lost reply made; null when there is none. */
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
   /** One request that proves the URL and key work; says what it found. */

@@ -17,10 +17,10 @@ export class OutboxStore {
   constructor(private readonly db: Db) {}
 
   /**
-   * The next op to send for a connection: due, and the first of its record still waiting, so one
-   * record's edits reach the remote in order while other records' edits keep flowing.
+   * The next ops to send for a connection (at most `max`): due, and each the first of its record
+   * still waiting, so one record's edits reach the remote in order while other records' keep flowing.
    */
-  async nextReady(connectionId: string, now: number): Promise<OutboxRow | undefined> {
+  async nextReady(connectionId: string, now: number, max = 1): Promise<OutboxRow[]> {
     return this.db
       .selectFrom('outbox as o')
       .selectAll('o')
@@ -31,8 +31,8 @@ export class OutboxStore {
         not(exists(selectFrom('outbox as e').select('e.id').whereRef('e.record_id', '=', 'o.record_id').whereRef('e.id', '<', 'o.id'))),
       )
       .orderBy('o.id')
-      .limit(1)
-      .executeTakeFirst();
+      .limit(max)
+      .execute();
   }
 
   /** When the earliest backed-off op becomes due (for the engine's timer). */

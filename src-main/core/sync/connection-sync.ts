@@ -1,6 +1,6 @@
 import type { ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import type { Connector, ConnectorContext, PushOp } from '../../connectors/connector';
+import type { Connector, ConnectorContext, PushOp, PushResult } from '../../connectors/connector';
 import { RemoteHttp } from '../../connectors/http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../../connectors/remote-errors';
 import type { ConnectionStore } from '../connections/connection-store';
@@ -179,24 +179,69 @@ export class ConnectionSync {
   }
 
   private async pushAll(ctx: ConnectorContext): Promise<PushOutcome> {
+    const max = this.o.connector.batch?.maxOps ?? 1;
     for (;;) {
       if (this.stopped) return 'ok';
-      const op = await this.o.outbox.nextReady(this.o.connectionId, Date.now());
-      if (!op) return 'ok';
+      const ready = await this.o.outbox.nextReady(this.o.connectionId, Date.now(), max);
+      if (ready.length === 0) return 'ok';
       this.state = 'pushing';
       this.o.onChange();
-      const outcome = await this.pushOne(ctx, op);
+      const outcome = await this.pushGroup(ctx, ready);
       if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
     }
   }
 
-  private async pushOne(ctx: ConnectorContext, queued: OutboxRow): Promise<PushOutcome> {
-    // Wait for the limit while the op is still "queued": edits made meanwhile can merge into it.
+  /** Sends one op, or several in one request where the connector batches. */
+  private async pushGroup(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
+    // Wait for the limit while the ops are still "queued": edits made meanwhile can merge into them.
     await this.limiter.acquire(PUSH_PRIORITY);
-    const op = await this.o.outbox.get(queued.id);
-    if (!op || op.state !== 'queued') return 'ok';
+    const ops: OutboxRow[] = [];
+    for (const r of ready) {
+      const op = await this.o.outbox.get(r.id);
+      if (op && op.state === 'queued') ops.push(op);
+    }
+    if (ops.length === 0) return 'ok';
+    const pushOps = await Promise.all(ops.map((op) => this.toPushOp(op)));
+    ctx.http.useHeldSlot();
+    try {
+      const batch = this.o.connector.batch;
+      if (batch && ops.length > 1) {
+        for (const op of ops) await this.o.outbox.markInFlight(op.id);
+        const results = await batch.push(ctx, pushOps);
+        for (const [i, op] of ops.entries()) {
+          const result = results[i];
+          if (!result) await this.failed([op], new RemoteProtocolError('The server answered for fewer items than were sent.'));
+          else if (result.type === 'rejected') await this.failed([op], new RemoteRejected(result.status, result.messages, result.fieldErrors));
+          else await this.acknowledged(op, result);
+        }
+        return 'ok';
+      }
+      const [op] = ops;
+      const pushOp = pushOps[0]!;
+      // A create that may have reached the server must not be created twice: look for it first.
+      if (pushOp.type === 'create' && pushOp.attempts > 0) {
+        const found = await this.o.connector.findCreated(ctx, pushOp);
+        if (found) {
+          await this.acknowledged(op!, found);
+          return 'ok';
+        }
+      }
+      await this.o.outbox.markInFlight(op!.id);
+      const result = batch ? (await batch.push(ctx, [pushOp]))[0] : await this.o.connector.push(ctx, pushOp);
+      if (!result) return this.failed([op!], new RemoteProtocolError('The server answered for no item.'));
+      if (result.type === 'rejected') return this.failed([op!], new RemoteRejected(result.status, result.messages, result.fieldErrors));
+      await this.acknowledged(op!, result);
+      return 'ok';
+    } catch (error) {
+      return this.failed(ops, error);
+    } finally {
+      ctx.http.releaseHeldSlot();
+    }
+  }
+
+  private async toPushOp(op: OutboxRow): Promise<PushOp> {
     const rec = await this.o.db.selectFrom('records').select(['fields', 'remote_id']).where('id', '=', op.record_id).executeTakeFirst();
-    const pushOp: PushOp = {
+    return {
       type: op.type as PushOp['type'],
       kind: op.kind as RecordKind,
       recordId: op.record_id,
@@ -205,28 +250,9 @@ export class ConnectionSync {
       fields: parseFields(rec?.fields),
       attempts: op.attempts,
     };
-    ctx.http.useHeldSlot();
-    try {
-      // A create that may have reached the server must not be created twice: look for it first.
-      if (pushOp.type === 'create' && pushOp.attempts > 0) {
-        const found = await this.o.connector.findCreated(ctx, pushOp);
-        if (found) {
-          await this.acknowledged(op, found);
-          return 'ok';
-        }
-      }
-      await this.o.outbox.markInFlight(op.id);
-      const result = await this.o.connector.push(ctx, pushOp);
-      await this.acknowledged(op, result);
-      return 'ok';
-    } catch (error) {
-      return this.pushFailed(op, error);
-    } finally {
-      ctx.http.releaseHeldSlot();
-    }
   }
 
-  private async acknowledged(op: OutboxRow, result: Parameters<typeof applyAcknowledged>[3]): Promise<void> {
+  private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
     await applyAcknowledged(this.o.db, this.o.system, op.id, result);
     this.done++;
     this.online = true;
@@ -234,45 +260,48 @@ export class ConnectionSync {
     this.o.onRecordsChanged([op.record_id]);
   }
 
-  private async pushFailed(op: OutboxRow, error: unknown): Promise<PushOutcome> {
+  /** Classifies a failure once for the whole group of ops it hit. */
+  private async failed(ops: OutboxRow[], error: unknown): Promise<PushOutcome> {
     const now = Date.now();
+    const ids = ops.map((o) => o.record_id);
     if (error instanceof RemoteRejected) {
       this.online = true;
-      await this.o.outbox.reject(op.id, error.message, error.fieldErrors);
-      await refreshStatus(this.o.db, op.record_id);
-      this.o.onRecordsChanged([op.record_id]);
+      for (const op of ops) {
+        await this.o.outbox.reject(op.id, error.message, error.fieldErrors);
+        await refreshStatus(this.o.db, op.record_id);
+      }
+      this.o.onRecordsChanged(ids);
       return 'rejected';
     }
     if (error instanceof RemoteRateLimited) {
       this.online = true;
-      await this.o.outbox.requeue(op.id, 0, error.message, true);
+      for (const op of ops) await this.o.outbox.requeue(op.id, 0, error.message, true);
       this.rateLimited(error);
       return 'rate_limited';
     }
     if (error instanceof RemoteAuthFailed) {
       this.online = true;
-      await this.o.outbox.requeue(op.id, 0, error.message, true);
+      for (const op of ops) await this.o.outbox.requeue(op.id, 0, error.message, true);
       return 'key_rejected';
     }
-    if (error instanceof RemoteUnavailable) {
-      const attempts = op.attempts + 1;
-      await this.o.outbox.requeue(op.id, now + backoffMs(attempts, this.o.retryBackoff), error.message, !error.maybeCommitted);
+    if (error instanceof RemoteUnavailable || error instanceof RemoteProtocolError) {
+      // A 2xx we cannot read may have been applied too, so both retry (a create looks itself up first).
+      const maybeCommitted = error instanceof RemoteProtocolError || error.maybeCommitted;
+      for (const op of ops) {
+        await this.o.outbox.requeue(op.id, now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, !maybeCommitted);
+      }
       this.message = error.message;
-      if (error.networkDown) return 'offline';
+      if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
       this.online = true;
       return 'retry_later';
     }
-    if (error instanceof RemoteProtocolError) {
-      // A 2xx we cannot read: the change may have been applied, so retry (a create looks itself up first).
-      await this.o.outbox.requeue(op.id, now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, false);
-      this.message = error.message;
-      return 'retry_later';
+    // Something about the op itself is wrong (e.g. it has no remote id): park it with the reason.
+    for (const op of ops) {
+      await this.o.outbox.requeue(op.id, 0, null, true);
+      await this.o.outbox.reject(op.id, describe(error), {});
+      await refreshStatus(this.o.db, op.record_id);
     }
-    // Something about this op itself is wrong (e.g. it has no remote id): park it with the reason.
-    await this.o.outbox.requeue(op.id, 0, null, true);
-    await this.o.outbox.reject(op.id, describe(error), {});
-    await refreshStatus(this.o.db, op.record_id);
-    this.o.onRecordsChanged([op.record_id]);
+    this.o.onRecordsChanged(ids);
     return 'rejected';
   }
 
