@@ -19,4 +19,4 @@ export function kindProfile(system: SystemId, kind: RecordKind): KindProfile {
   return k;
 }
 
-export type { FieldSpec, KindProfile, SystemProfile, RecordSummary } from './profile';
+export type { FieldSpec, KindProfile, QuickAction, SystemProfile, RecordSummary } from './profile';

@@ -30,6 +30,18 @@ export interface RecordSummary {
   notes: string;
 }
 
+/**
+ * A one-step edit a technician does daily (e.g. "Record calibration"): a small form over a few
+ * fields, prefilled by `defaults` (today's date etc.), saved as an ordinary update.
+ */
+export interface QuickAction {
+  id: string;
+  label: string;
+  fields: readonly string[];
+  /** Values to prefill; the special value '$today' is today's date (YYYY-MM-DD). */
+  defaults?: Readonly<Record<string, string>>;
+}
+
 export interface KindProfile {
   kind: RecordKind;
   label: string;
@@ -40,6 +52,12 @@ export interface KindProfile {
   canUpdate: boolean;
   canDelete: boolean;
   summarize(fields: Fields): RecordSummary;
+  quickActions?: readonly QuickAction[];
+  /**
+   * Proposes a remote id for a new record where the client chooses it (e.g. Cannlytics'
+   * `instrument_id` from the name); the form shows it editable.
+   */
+  proposeRemoteKey?(fields: Fields): string;
 }
 
 export interface ConnectionSettingSpec {
