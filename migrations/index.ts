@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0003 from './0003_proposals';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0003_proposals': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -34,15 +34,40 @@ export interface PullPage {
   records: RemoteRecord[];
 }
 
+/** A submission awaiting (or past) an admin's decision, as a reviewer sees the queue. */
+export interface RemoteApproval {
+  kind: RecordKind;
+  approvalId: string;
+  action: 'Add' | 'Change';
+  status: 'Pending' | 'Accepted' | 'Rejected';
+  /** The live record a Change applies to. */
+  instanceRemoteId: string | null;
+  /** The proposed fields. */
+  fields: Fields;
+}
+
+/** What became of a proposal this app submitted. */
+export interface ProposalUpdate {
+  approvalId: string;
+  status: 'Pending' | 'Accepted' | 'Rejected';
+  /** For an accepted Add: the live record it created, when the remote says. */
+  instanceRemoteId: string | null;
+  /** The live record's fields after acceptance, when the connector read them. */
+  liveFields?: Fields;
+}
+
 export interface PullSink {
   categories(categories: RemoteCategory[]): Promise<void>;
+  /** The approvals this connection's user can see (a reviewer's queue). */
+  approvals?(approvals: RemoteApproval[]): Promise<void>;
   page(page: PullPage): Promise<void>;
   /** Every record of `kind` has been delivered: the engine may forget local copies the remote no longer has. */
   complete(kind: RecordKind): Promise<void>;
 }
 
 export interface PushOp {
-  type: 'create' | 'update' | 'delete';
+  /** `accept`/`reject`: a reviewer's decision on the approval `remoteId`. */
+  type: 'create' | 'update' | 'delete' | 'accept' | 'reject';
   kind: RecordKind;
   recordId: string;
   remoteId: string | null;
@@ -54,7 +79,13 @@ export interface PushOp {
   attempts: number;
 }
 
-export type PushResult = { type: 'saved'; remoteId: string; fields: Fields } | { type: 'deleted' };
+export type PushResult =
+  | { type: 'saved'; remoteId: string; fields: Fields }
+  | { type: 'deleted' }
+  /** The remote took the change as a proposal awaiting an admin (nothing live changed yet). */
+  | { type: 'proposed'; approvalId: string; action: 'Add' | 'Change'; fields: Fields }
+  /** A reviewer's decision was recorded. */
+  | { type: 'decided'; approvalId: string; status: 'Accepted' | 'Rejected' };
 
 /** One op's fate inside a batch: the remote may take some items of a request and refuse others. */
 export type BatchItemResult = PushResult | { type: 'rejected'; status: number; messages: string[]; fieldErrors?: Record<string, string[]> };
@@ -83,6 +114,12 @@ export interface Connector {
   batch?: { maxOps: number; push(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchItemResult[]> };
   /** Looks for the remote record a create with a lost reply made; null when there is none. */
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
+  /**
+   * For remotes with approvals: what became of these submitted proposals. Called when due
+   * (`proposalPollMs`) at a lower priority than pushes, so polling never starves them.
+   */
+  pollProposals?(ctx: ConnectorContext, approvalIds: string[]): Promise<ProposalUpdate[]>;
+  proposalPollMs?: number;
   /** One request that proves the URL and key work; says what it found. */
   check(ctx: ConnectorContext): Promise<string>;
 }

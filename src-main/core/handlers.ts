@@ -78,7 +78,21 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
         throw error;
       }
     },
+    'records.discardProposal': async (req) => {
+      const rec = await d.queries.get(req.id);
+      const kept = await d.edits.discardProposal(req.id);
+      d.recordsChanged(rec.connectionId, [req.id]);
+      d.engine.statusChanged();
+      return { id: req.id, removed: !kept };
+    },
     'categories.list': (req) => d.queries.categories(req.connectionId),
+    'approvals.list': (req) => d.queries.approvals(req.connectionId),
+    'approvals.decide': async (req) => {
+      await d.edits.decide(req.connectionId, req.approvalId, req.decision);
+      d.engine.kick(req.connectionId);
+      d.engine.statusChanged();
+      return { queued: true };
+    },
 
     'sync.status': () => d.engine.status(),
     'sync.now': async (req) => ({ started: d.engine.kick(req.connectionId, true) }),

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { appContract } from './app';
+import { approvalsContract } from './approvals';
 import { connectionsContract } from './connections';
 import { eventsContract } from './events';
 import { recordsContract } from './records';
@@ -11,6 +12,7 @@ export const contract = {
   ...connectionsContract,
   ...recordsContract,
   ...syncContract,
+  ...approvalsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -27,6 +29,7 @@ export function isMethod(name: unknown): name is Method {
   return typeof name === 'string' && Object.hasOwn(contract, name);
 }
 
+export * from './approvals';
 export * from './common';
 export * from './connections';
 export * from './records';

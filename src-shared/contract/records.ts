@@ -22,7 +22,8 @@ export const pendingOp = z.object({
   connectionId: uuid,
   recordId: uuid,
   recordTitle: z.string(),
-  type: z.enum(['create', 'update', 'delete']),
+  /** accept/reject: a reviewer's decision on an approval. */
+  type: z.enum(['create', 'update', 'delete', 'accept', 'reject']),
   state: z.enum(['queued', 'in_flight', 'rejected', 'held']),
   payload: fields,
   attempts: z.number().int(),
@@ -33,8 +34,19 @@ export const pendingOp = z.object({
 });
 export type PendingOpDto = z.infer<typeof pendingOp>;
 
+export const proposal = z.object({
+  approvalId: z.string(),
+  action: z.enum(['Add', 'Change']),
+  status: z.enum(['Pending', 'Rejected']),
+  /** The values proposed; the record's `fields` keep the live values until an admin accepts. */
+  fields,
+  message: z.string().nullable(),
+});
+
 export const recordDetail = recordSummary.extend({
   fields,
+  /** A change the remote holds for an administrator's decision; null when there is none. */
+  proposal: proposal.nullable(),
   /** The remote's version where it conflicts with local edits; null otherwise. */
   remoteFields: fields.nullable(),
   conflictFields: z.array(z.string()),
@@ -70,5 +82,6 @@ export const recordsContract = {
     request: z.object({ id: uuid, keep: z.enum(['mine', 'theirs']) }),
     reply: recordDetail,
   },
+  'records.discardProposal': { request: z.object({ id: uuid }), reply: z.object({ id: uuid, removed: z.boolean() }) },
   'categories.list': { request: z.object({ connectionId: uuid }), reply: z.array(category) },
 } as const;

@@ -30,6 +30,7 @@ export interface RecordsTable {
   notes: string;
   seen_generation: number;
   updated_at: string;
+  proposal: string | null;
 }
 
 export interface CategoriesTable {
@@ -72,7 +73,19 @@ export interface SyncCursorsTable {
   last_pull_at: string | null;
 }
 
+export interface ApprovalsTable {
+  connection_id: string;
+  remote_id: string;
+  kind: string;
+  action: string;
+  status: string;
+  instance_remote_id: string | null;
+  fields: string;
+  updated_at: string;
+}
+
 export interface Database {
+  approvals: ApprovalsTable;
   connections: ConnectionsTable;
   records: RecordsTable;
   categories: CategoriesTable;

@@ -126,7 +126,7 @@ export class OutboxStore {
       .select(['r.title as record_title']);
     if (connectionId) q = q.where('o.connection_id', '=', connectionId);
     const rows = await q.orderBy('o.id').execute();
-    return rows.map((r) => toDto(r, r.record_title ?? ''));
+    return rows.map((r) => toDto(r, r.record_title ?? (r.type === 'accept' || r.type === 'reject' ? `Decision on approval ${r.remote_id ?? ''}` : '')));
   }
 }
 

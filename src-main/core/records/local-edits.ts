@@ -7,7 +7,8 @@ import { type FieldErrors, validateWith } from '../../../src-shared/domain/valid
 import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
-import { type Db, rebuildFromOutbox, refreshStatus, summaryColumns } from './record-writer';
+import { approvalOpRecordId } from '../sync/apply-remote';
+import { type Db, parseProposal, rebuildFromOutbox, refreshStatus, summaryColumns } from './record-writer';
 
 /**
  * The technician's edits: each writes the mirror row and its outbox entry in ONE transaction,
@@ -60,13 +61,16 @@ export class LocalEdits {
     if (Object.keys(changed).length === 0) return;
     const base = parseFields(rec.base_fields);
     const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
+    const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('records').set(summaryColumns(system, kind, fields)).where('id', '=', id).execute();
-      await this.enqueue(trx, { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id }, {
-        type: 'update',
-        payload: changed,
-        base: changedBase,
-      });
+      await trx.updateTable('records').set({ ...summaryColumns(system, kind, fields), proposal: null }).where('id', '=', id).execute();
+      const queued = await trx.selectFrom('outbox').select('id').where('record_id', '=', id).executeTakeFirst();
+      if (rec.remote_id === null && !queued) {
+        // A rejected Add never became live: resubmitting it is a new create.
+        await this.enqueue(trx, key, { type: 'create', payload: fields, base: {} });
+      } else {
+        await this.enqueue(trx, key, { type: 'update', payload: changed, base: changedBase });
+      }
     });
   }
 
@@ -101,6 +105,72 @@ export class LocalEdits {
       const system = await this.connectionSystem(trx, op.connection_id);
       await rebuildFromOutbox(trx, system, op.record_id);
       return true;
+    });
+  }
+
+  /** Forgets a proposal an administrator rejected: an Add disappears, a Change leaves the live record as it is. */
+  async discardProposal(id: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const rec = await trx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
+      const proposal = parseProposal(rec.proposal);
+      if (!proposal) throw new UserFacingError('conflict', `“${rec.title}” has no proposal to discard.`);
+      if (proposal.status === 'Pending') {
+        throw new UserFacingError('conflict', 'This proposal still awaits an administrator; it can be discarded once decided.');
+      }
+      await trx.updateTable('records').set({ proposal: null }).where('id', '=', id).execute();
+      const system = await this.connectionSystem(trx, rec.connection_id);
+      return rebuildFromOutbox(trx, system, id);
+    });
+  }
+
+  /**
+   * A reviewer's accept/reject, queued like any edit (so it works offline). A second decision
+   * on the same approval replaces one that has not been sent yet.
+   */
+  async decide(connectionId: string, approvalId: string, decision: 'accept' | 'reject'): Promise<void> {
+    const connection = await this.connections.get(connectionId);
+    if (connection.settings.reviewer !== 'yes') {
+      throw new UserFacingError('read_only', `“${connection.name}” is not set up as a reviewer (administrator) account.`);
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const approval = await trx
+        .selectFrom('approvals')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where('remote_id', '=', approvalId)
+        .executeTakeFirst();
+      if (!approval) throw new UserFacingError('not_found', 'That approval is not in the review queue any more.');
+      if (approval.status !== 'Pending') throw new UserFacingError('conflict', `That proposal was already ${approval.status.toLowerCase()}.`);
+      const recordId = approvalOpRecordId(connectionId, approvalId);
+      const existing = await trx.selectFrom('outbox').selectAll().where('record_id', '=', recordId).orderBy('id', 'desc').executeTakeFirst();
+      const now = nowIso();
+      if (existing && ((existing.state === 'queued' && existing.attempts === 0) || existing.state === 'rejected')) {
+        await trx
+          .updateTable('outbox')
+          .set({ type: decision, state: 'queued', next_attempt_at: 0, last_error: null, field_errors: null, updated_at: now })
+          .where('id', '=', existing.id)
+          .execute();
+        return;
+      }
+      if (existing) throw new UserFacingError('conflict', 'A decision on this proposal is being sent right now.');
+      await trx
+        .insertInto('outbox')
+        .values({
+          connection_id: connectionId,
+          record_id: recordId,
+          kind: approval.kind,
+          type: decision,
+          payload: '{}',
+          base: '{}',
+          remote_id: approvalId,
+          state: 'queued',
+          attempts: 0,
+          next_attempt_at: 0,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
     });
   }
 
@@ -233,6 +303,9 @@ export class LocalEdits {
     }
     if (rec.deleted === 1) throw new UserFacingError('conflict', `“${rec.title}” is already deleted here; discard the delete to ${action} it.`);
     if (rec.conflict_fields) throw new UserFacingError('conflict', `“${rec.title}” has a conflict with the server's version; resolve it first.`);
+    if (parseProposal(rec.proposal)?.status === 'Pending') {
+      throw new UserFacingError('conflict', `“${rec.title}” awaits an administrator's decision on your proposal; you can ${action} it once it is accepted or rejected.`);
+    }
     return rec;
   }
 

@@ -1,10 +1,13 @@
 import { sql } from 'kysely';
+import type { ApprovalDto } from '../../../src-shared/contract/approvals';
 import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
+import { kindProfile } from '../../../src-shared/domain/remotes';
+import { approvalOpRecordId } from '../sync/apply-remote';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
 import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
 import { toDto } from '../outbox/outbox-store';
-import type { Db } from './record-writer';
+import { type Db, parseProposal } from './record-writer';
 
 export interface ListFilter {
   text: string;
@@ -96,7 +99,7 @@ export class RecordQueries {
     const r = await this.db
       .selectFrom('records as r')
       .innerJoin('connections as c', 'c.id', 'r.connection_id')
-      .select([...SUMMARY_COLUMNS, 'r.fields', 'r.remote_fields', 'r.conflict_fields'])
+      .select([...SUMMARY_COLUMNS, 'r.fields', 'r.remote_fields', 'r.conflict_fields', 'r.proposal'])
       .where('r.id', '=', id)
       .executeTakeFirst();
     if (!r) throw new UserFacingError('not_found', 'That record no longer exists here.');
@@ -106,8 +109,48 @@ export class RecordQueries {
       fields: parseFields(r.fields),
       remoteFields: r.remote_fields === null ? null : parseFields(r.remote_fields),
       conflictFields: r.conflict_fields ? (JSON.parse(r.conflict_fields) as string[]) : [],
+      proposal: parseProposal(r.proposal),
       ops: ops.map((o) => toDto(o, r.title)),
     };
+  }
+
+  /** The review queue: pulled approvals, with any decision queued here and its fate. */
+  async approvals(connectionId?: string): Promise<ApprovalDto[]> {
+    let q = this.db.selectFrom('approvals as a').innerJoin('connections as c', 'c.id', 'a.connection_id').selectAll('a').select('c.system');
+    if (connectionId) q = q.where('a.connection_id', '=', connectionId);
+    const rows = await q.orderBy('a.status').orderBy('a.remote_id').execute();
+    const out: ApprovalDto[] = [];
+    for (const a of rows) {
+      const fields = parseFields(a.fields);
+      const op = await this.db
+        .selectFrom('outbox')
+        .select(['type', 'state', 'last_error'])
+        .where('record_id', '=', approvalOpRecordId(a.connection_id, a.remote_id))
+        .orderBy('id', 'desc')
+        .executeTakeFirst();
+      const live = a.instance_remote_id
+        ? await this.db
+            .selectFrom('records')
+            .select('fields')
+            .where('connection_id', '=', a.connection_id)
+            .where('kind', '=', a.kind)
+            .where('remote_id', '=', a.instance_remote_id)
+            .executeTakeFirst()
+        : undefined;
+      out.push({
+        connectionId: a.connection_id,
+        approvalId: a.remote_id,
+        kind: a.kind as RecordKind,
+        action: a.action as ApprovalDto['action'],
+        status: a.status as ApprovalDto['status'],
+        title: kindProfile(a.system as SystemId, a.kind as RecordKind).summarize(fields).title,
+        fields,
+        liveFields: live ? parseFields(live.fields) : null,
+        queuedDecision: op ? (op.type as 'accept' | 'reject') : null,
+        decisionError: op?.state === 'rejected' ? op.last_error : null,
+      });
+    }
+    return out;
   }
 
   async categories(connectionId: string) {

@@ -6,6 +6,19 @@ import { nowIso, parseFields } from '../json';
 
 export type Db = Kysely<Database>;
 
+/** A change the remote holds as a proposal until an admin decides (stored on the record as JSON). */
+export interface Proposal {
+  approvalId: string;
+  action: 'Add' | 'Change';
+  status: 'Pending' | 'Rejected';
+  fields: Fields;
+  message: string | null;
+}
+
+export function parseProposal(text: string | null | undefined): Proposal | null {
+  return text ? (JSON.parse(text) as Proposal) : null;
+}
+
 /** The record's visible fields and searchable columns, written together so search never lags. */
 export function summaryColumns(system: SystemId, kind: RecordKind, fields: Fields) {
   const s = kindProfile(system, kind).summarize(fields);
@@ -17,13 +30,16 @@ export function summaryColumns(system: SystemId, kind: RecordKind, fields: Field
  * call this after anything that changes either, in the same transaction.
  */
 export async function refreshStatus(db: Db, recordId: string): Promise<RecordStatus> {
-  const rec = await db.selectFrom('records').select(['conflict_fields']).where('id', '=', recordId).executeTakeFirst();
+  const rec = await db.selectFrom('records').select(['conflict_fields', 'proposal']).where('id', '=', recordId).executeTakeFirst();
   if (!rec) return 'synced';
   const ops = await db.selectFrom('outbox').select(['state']).where('record_id', '=', recordId).execute();
+  const proposal = parseProposal(rec.proposal);
   let status: RecordStatus = 'synced';
   if (rec.conflict_fields) status = 'conflict';
   else if (ops.some((o) => o.state === 'rejected')) status = 'rejected';
   else if (ops.length > 0) status = 'pending';
+  else if (proposal?.status === 'Pending') status = 'awaiting_approval';
+  else if (proposal?.status === 'Rejected') status = 'rejected';
   await db.updateTable('records').set({ status, updated_at: nowIso() }).where('id', '=', recordId).execute();
   return status;
 }
@@ -36,7 +52,10 @@ export async function rebuildFromOutbox(db: Db, system: SystemId, recordId: stri
   const rec = await db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirst();
   if (!rec) return false;
   const ops = await db.selectFrom('outbox').selectAll().where('record_id', '=', recordId).orderBy('id').execute();
-  let fields: Fields | null = rec.base_fields === null ? null : parseFields(rec.base_fields);
+  // A record only proposed to the remote (an Add awaiting approval) shows its proposed values.
+  const proposal = parseProposal(rec.proposal);
+  let fields: Fields | null =
+    rec.base_fields !== null ? parseFields(rec.base_fields) : proposal?.action === 'Add' ? proposal.fields : null;
   let deleted = false;
   for (const op of ops) {
     if (op.type === 'create') fields = { ...(fields ?? {}), ...parseFields(op.payload) };

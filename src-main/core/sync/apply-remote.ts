@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import { threeWayMerge } from '../../../src-shared/domain/merge';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import type { PushResult, RemoteCategory, RemoteRecord } from '../../connectors/connector';
+import type { ProposalUpdate, PushResult, RemoteApproval, RemoteCategory, RemoteRecord } from '../../connectors/connector';
 import { nowIso, parseFields } from '../json';
-import { type Db, mapRemoteId, rebuildFromOutbox, refreshStatus, summaryColumns } from '../records/record-writer';
+import { sql } from 'kysely';
+import { type Db, mapRemoteId, parseProposal, type Proposal, rebuildFromOutbox, refreshStatus, summaryColumns } from '../records/record-writer';
 
 /**
  * Applying what a remote says to the mirror. A pull never overwrites local edits: a record with
@@ -165,9 +166,15 @@ export async function applyCategories(db: Db, connectionId: string, categories: 
   });
 }
 
+/** Outbox ops for a reviewer's decision act on an approval, not a record; their record id says which. */
+export function approvalOpRecordId(connectionId: string, approvalId: string): string {
+  return `approval:${connectionId}:${approvalId}`;
+}
+
 /**
  * The remote acknowledged an op: drop it, map ids, and adopt the server's version of the record
- * (trimmed whitespace, final URLs...) with any later local edits still on top.
+ * (trimmed whitespace, final URLs...) with any later local edits still on top. A proposal changes
+ * nothing live: the record keeps the live version and carries the proposal until an admin decides.
  */
 export async function applyAcknowledged(db: Db, system: SystemId, opId: number, result: PushResult): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -175,6 +182,15 @@ export async function applyAcknowledged(db: Db, system: SystemId, opId: number, 
     if (!op) return;
     await trx.deleteFrom('outbox').where('id', '=', opId).execute();
     const kind = op.kind as RecordKind;
+    if (result.type === 'decided') {
+      await trx
+        .updateTable('approvals')
+        .set({ status: result.status, updated_at: nowIso() })
+        .where('connection_id', '=', op.connection_id)
+        .where('remote_id', '=', result.approvalId)
+        .execute();
+      return;
+    }
     if (result.type === 'deleted') {
       const later = await trx.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).execute();
       if (later.length === 0) {
@@ -185,10 +201,104 @@ export async function applyAcknowledged(db: Db, system: SystemId, opId: number, 
     }
     const exists = await trx.selectFrom('records').select('id').where('id', '=', op.record_id).executeTakeFirst();
     if (!exists) return;
+    if (result.type === 'proposed') {
+      const proposal: Proposal = { approvalId: result.approvalId, action: result.action, status: 'Pending', fields: result.fields, message: null };
+      await trx.updateTable('records').set({ proposal: JSON.stringify(proposal) }).where('id', '=', op.record_id).execute();
+      await rebuildFromOutbox(trx, system, op.record_id);
+      return;
+    }
     await mapRemoteId(trx, op.connection_id, kind, op.record_id, result.remoteId);
     // Later ops of this record that were queued before the id was known act on it now.
     await trx.updateTable('outbox').set({ remote_id: result.remoteId }).where('record_id', '=', op.record_id).execute();
     await trx.updateTable('records').set({ base_fields: JSON.stringify(result.fields) }).where('id', '=', op.record_id).execute();
     await rebuildFromOutbox(trx, system, op.record_id);
   });
+}
+
+/** A reviewer's queue, replaced wholesale on every pull. */
+export async function applyApprovals(db: Db, connectionId: string, approvals: RemoteApproval[]): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('approvals').where('connection_id', '=', connectionId).execute();
+    for (const a of approvals) {
+      await trx
+        .insertInto('approvals')
+        .values({
+          connection_id: connectionId,
+          remote_id: a.approvalId,
+          kind: a.kind,
+          action: a.action,
+          status: a.status,
+          instance_remote_id: a.instanceRemoteId,
+          fields: JSON.stringify(a.fields),
+          updated_at: nowIso(),
+        })
+        .execute();
+    }
+  });
+}
+
+/** The approval ids of proposals this connection submitted that still wait for a decision. */
+export async function pendingProposalIds(db: Db, connectionId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('records')
+    .select('proposal')
+    .where('connection_id', '=', connectionId)
+    .where('proposal', 'is not', null)
+    .execute();
+  return rows.map((r) => parseProposal(r.proposal)!).filter((p) => p.status === 'Pending').map((p) => p.approvalId);
+}
+
+/**
+ * What admins decided on our proposals. Accepted: the record becomes (or follows) the live record
+ * and the badge clears. Rejected: the proposal stays visible as rejected until edited or discarded.
+ * Returns the ids of records that changed.
+ */
+export async function applyProposalUpdates(db: Db, connectionId: string, system: SystemId, updates: ProposalUpdate[]): Promise<string[]> {
+  const changed: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const u of updates) {
+      if (u.status === 'Pending') continue;
+      const rec = await trx
+        .selectFrom('records')
+        .selectAll()
+        .where('connection_id', '=', connectionId)
+        .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${u.approvalId}`)
+        .executeTakeFirst();
+      if (!rec) continue;
+      const proposal = parseProposal(rec.proposal)!;
+      changed.push(rec.id);
+      if (u.status === 'Rejected') {
+        const rejected: Proposal = { ...proposal, status: 'Rejected', message: 'An administrator rejected this proposal. Edit and resubmit it, or discard it.' };
+        await trx.updateTable('records').set({ proposal: JSON.stringify(rejected) }).where('id', '=', rec.id).execute();
+        await refreshStatus(trx, rec.id);
+        continue;
+      }
+      const kind = rec.kind as RecordKind;
+      if (proposal.action === 'Add') {
+        if (!u.instanceRemoteId) {
+          // Accepted, but the remote did not say which record it made: the next pull brings it.
+          await trx.deleteFrom('records').where('id', '=', rec.id).where('status', '=', 'awaiting_approval').execute();
+          continue;
+        }
+        // A pull may already have brought the new live record in as a separate row: keep ours.
+        const twin = await trx
+          .selectFrom('records')
+          .select('id')
+          .where('connection_id', '=', connectionId)
+          .where('kind', '=', kind)
+          .where('remote_id', '=', u.instanceRemoteId)
+          .executeTakeFirst();
+        if (twin && twin.id !== rec.id) {
+          await trx.deleteFrom('records').where('id', '=', twin.id).execute();
+          await trx.deleteFrom('id_map').where('local_id', '=', twin.id).execute();
+          await trx.deleteFrom('id_map').where('connection_id', '=', connectionId).where('kind', '=', kind).where('remote_id', '=', u.instanceRemoteId).execute();
+        }
+        await mapRemoteId(trx, connectionId, kind, rec.id, u.instanceRemoteId);
+      }
+      const live = u.liveFields ?? { ...parseFields(rec.base_fields), ...proposal.fields };
+      await trx.updateTable('records').set({ base_fields: JSON.stringify(live), proposal: null }).where('id', '=', rec.id).execute();
+      await rebuildFromOutbox(trx, system, rec.id);
+    }
+  });
+  return changed;
 }

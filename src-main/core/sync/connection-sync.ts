@@ -8,7 +8,15 @@ import { nowIso, parseFields } from '../json';
 import type { OutboxRow, OutboxStore } from '../outbox/outbox-store';
 import { type Db, refreshStatus } from '../records/record-writer';
 import { type BackoffPolicy, backoffMs } from './backoff';
-import { applyAcknowledged, applyCategories, applyPullComplete, applyPulledPage } from './apply-remote';
+import {
+  applyAcknowledged,
+  applyApprovals,
+  applyCategories,
+  applyProposalUpdates,
+  applyPullComplete,
+  applyPulledPage,
+  pendingProposalIds,
+} from './apply-remote';
 import type { LimitWindow } from './rate-limiter';
 import { RateLimiter } from './rate-limiter';
 
@@ -59,6 +67,7 @@ export class ConnectionSync {
   private rejectedKey: string | null = null;
   private running: Promise<void> | undefined;
   private generation = 0;
+  private nextPollAt = 0;
 
   constructor(private readonly o: ConnectionSyncOptions) {
     this.limiter = new RateLimiter(o.rateLimit);
@@ -146,6 +155,10 @@ export class ConnectionSync {
       return Infinity;
     }
 
+    const polled = await this.pollProposals(ctx);
+    if (polled === 'offline') return this.wentOffline();
+    if (polled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
+
     const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
     if (pullDue) {
       const pulled = await this.pull(ctx);
@@ -167,7 +180,8 @@ export class ConnectionSync {
     if (this.state === 'idle') this.message = null;
     const due = await this.o.outbox.nextDueAt(this.o.connectionId);
     const nextPull = Date.parse(this.lastPullAt ?? nowIso()) + this.o.pullIntervalMs;
-    return Math.min(due ?? Infinity, nextPull);
+    const nextPoll = this.o.connector.pollProposals && (await pendingProposalIds(this.o.db, this.o.connectionId)).length > 0 ? this.nextPollAt : Infinity;
+    return Math.min(due ?? Infinity, nextPull, nextPoll);
   }
 
   private wentOffline(): number {
@@ -254,6 +268,9 @@ export class ConnectionSync {
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
     await applyAcknowledged(this.o.db, this.o.system, op.id, result);
+    // A decision or a new proposal changes what the remote holds: refresh soon.
+    if (result.type === 'decided') this.forcePull = true;
+    if (result.type === 'proposed' && this.nextPollAt <= Date.now()) this.nextPollAt = Date.now() + (this.o.connector.proposalPollMs ?? 30_000);
     this.done++;
     this.online = true;
     this.rateLimitStreak = 0;
@@ -314,6 +331,36 @@ export class ConnectionSync {
     this.o.onChange();
   }
 
+  /**
+   * Asks what became of submitted proposals, when due. Runs after the pushes of a cycle and its
+   * requests wait behind pushes at the limiter, so polling never starves the queue.
+   */
+  private async pollProposals(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited'> {
+    const poll = this.o.connector.pollProposals;
+    if (!poll || Date.now() < this.nextPollAt) return 'ok';
+    const ids = await pendingProposalIds(this.o.db, this.o.connectionId);
+    if (ids.length === 0) return 'ok';
+    this.nextPollAt = Date.now() + (this.o.connector.proposalPollMs ?? 30_000);
+    try {
+      const updates = await poll.call(this.o.connector, ctx, ids);
+      const changed = await applyProposalUpdates(this.o.db, this.o.connectionId, this.o.system, updates);
+      if (changed.length > 0) {
+        this.o.onRecordsChanged(changed);
+        // Accepted proposals changed live records: bring them in.
+        if (updates.some((u) => u.status === 'Accepted')) this.forcePull = true;
+      }
+      return 'ok';
+    } catch (error) {
+      this.message = describe(error);
+      if (error instanceof RemoteRateLimited) {
+        this.rateLimited(error);
+        return 'rate_limited';
+      }
+      if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
+      return 'ok';
+    }
+  }
+
   private async pull(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected' | 'error'> {
     this.state = 'pulling';
     this.o.onChange();
@@ -322,6 +369,7 @@ export class ConnectionSync {
     try {
       await this.o.connector.pull(ctx, {
         categories: async (categories) => applyCategories(db, connectionId, categories),
+        approvals: async (approvals) => applyApprovals(db, connectionId, approvals),
         page: async (page) => {
           const ids = await applyPulledPage(db, connectionId, system, generation, page.records);
           if (ids.length > 0) this.o.onRecordsChanged(ids.length > 200 ? null : ids);

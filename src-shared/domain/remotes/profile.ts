@@ -64,6 +64,8 @@ export interface ConnectionSettingSpec {
   name: string;
   label: string;
   required: boolean;
+  /** 'checkbox' settings are stored as 'yes' or ''. */
+  input?: 'text' | 'checkbox';
   help?: string;
 }
 
