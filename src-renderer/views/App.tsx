@@ -1,0 +1,116 @@
+import { useEffect } from 'react';
+import { useConnections } from '../stores/connections';
+import { useLinkStore } from '../stores/link';
+import { useSelection } from '../stores/selection';
+import { totalsOf, useSyncStatus } from '../stores/sync-status';
+import { useUi, type View } from '../stores/ui';
+import { DISCONNECTED_MESSAGE } from '../core/transport';
+import { ConnectionsView } from './ConnectionsView';
+import { PendingView } from './PendingView';
+import { RecordsView } from './RecordsView';
+import { StatusBar } from './StatusBar';
+import { isTyping } from './shortcuts';
+
+const TABS: { view: View; label: string }[] = [
+  { view: 'records', label: 'Records' },
+  { view: 'pending', label: 'Pending changes' },
+  { view: 'connections', label: 'Connections' },
+];
+
+export function App() {
+  const view = useUi((s) => s.view);
+  const show = useUi((s) => s.show);
+  const statuses = useSyncStatus((s) => s.statuses);
+  const totals = totalsOf(statuses);
+  useGlobalShortcuts();
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <h1 className="brand">BenchSync</h1>
+        <nav aria-label="Views" className="tabs">
+          {TABS.map((t) => (
+            <button
+              key={t.view}
+              type="button"
+              className={`tab${view === t.view ? ' tab-active' : ''}`}
+              aria-current={view === t.view ? 'page' : undefined}
+              onClick={() => show(t.view)}
+            >
+              {t.label}
+              {t.view === 'pending' && totals.pending + totals.rejected > 0 ? (
+                <span className="tab-count" aria-label={`${totals.pending + totals.rejected} queued`}>
+                  {totals.pending + totals.rejected}
+                </span>
+              ) : null}
+            </button>
+          ))}
+        </nav>
+        <p className="shortcut-hint" aria-hidden="true">
+          <kbd>/</kbd> search · <kbd>n</kbd> new · <kbd>e</kbd> edit
+        </p>
+      </header>
+      <LinkBanner />
+      <main className="main">
+        {view === 'records' ? <RecordsView /> : view === 'pending' ? <PendingView /> : <ConnectionsView />}
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
+function LinkBanner() {
+  const state = useLinkStore((s) => s.state);
+  if (state.kind === 'open') return null;
+  if (state.kind === 'connecting') {
+    return (
+      <div className="banner banner-info" role="status">
+        Connecting to BenchSync core…
+      </div>
+    );
+  }
+  if (state.kind === 'refused') {
+    return (
+      <div className="banner banner-error" role="alert">
+        BenchSync core refused this window: {state.message} Open the address printed by <code>npm run headless</code> (it carries the
+        token).
+      </div>
+    );
+  }
+  return (
+    <div className="banner banner-error" role="alert">
+      {DISCONNECTED_MESSAGE}. Reconnecting (attempt {state.attempt})… Your edits are safe in the core; changes made here wait until it is
+      back.
+    </div>
+  );
+}
+
+/** `/` or Ctrl+K: search; `n`: new record; `e`: edit the selected one. */
+function useGlobalShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const ui = useUi.getState();
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        ui.requestSearchFocus();
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || ui.form) return;
+      if (e.key === '/') {
+        e.preventDefault();
+        ui.requestSearchFocus();
+      } else if (e.key === 'n') {
+        if (useConnections.getState().connections.length === 0) return;
+        e.preventDefault();
+        ui.openForm({ mode: 'create' });
+      } else if (e.key === 'e') {
+        const detail = useSelection.getState().detail;
+        if (!detail || !detail.editable || detail.deleted || ui.view !== 'records') return;
+        e.preventDefault();
+        ui.openForm({ mode: 'edit', id: detail.id });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

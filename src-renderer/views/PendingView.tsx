@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import type { PendingOpDto } from '../../src-shared/contract';
+import { client, errorMessage } from '../core/client';
+import { formatRelative, OP_STATE_LABELS, opTypeLabel, plural } from '../lib/format';
+import { connectionName, useConnections } from '../stores/connections';
+import { useOutbox } from '../stores/outbox';
+import { useSelection } from '../stores/selection';
+import { useUi } from '../stores/ui';
+import { ConfirmButton } from './ConfirmButton';
+
+/** Every queued change across connections: what it is, where it stands, and what the server said. */
+export function PendingView() {
+  const ops = useOutbox((s) => s.ops);
+  const loaded = useOutbox((s) => s.loaded);
+  const error = useOutbox((s) => s.error);
+  const connections = useConnections((s) => s.connections);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+
+  useEffect(() => {
+    void useOutbox.getState().load();
+  }, []);
+
+  const act = async (op: PendingOpDto, method: 'outbox.retry' | 'outbox.discard') => {
+    setBusy(op.id);
+    setActionError(null);
+    try {
+      await client.call(method, { opId: op.id });
+    } catch (e) {
+      setActionError(errorMessage(e));
+    } finally {
+      setBusy(null);
+      await useOutbox.getState().load();
+    }
+  };
+
+  const openRecord = (op: PendingOpDto) => {
+    useUi.getState().openForm(null);
+    useUi.getState().show('records');
+    void useSelection.getState().select(op.recordId);
+  };
+
+  const rejected = ops.filter((o) => o.state === 'rejected').length;
+  return (
+    <section className="page" aria-label="Pending changes">
+      <header className="page-header">
+        <h2>Pending changes</h2>
+        <p className="muted" aria-live="polite">
+          {!loaded
+            ? 'Loading…'
+            : ops.length === 0
+              ? 'Nothing is waiting: every change has reached its server.'
+              : `${plural(ops.length, 'change')} waiting${rejected ? `, ${rejected} refused by the server and waiting for you` : ''}. They are sent in order, per record, as soon as the server can be reached.`}
+        </p>
+      </header>
+      {error ? (
+        <p className="error-box" role="alert">
+          Could not load the queue: {error}
+        </p>
+      ) : null}
+      {actionError ? (
+        <p className="error-box" role="alert">
+          {actionError}
+        </p>
+      ) : null}
+      {ops.length > 0 ? (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Record</th>
+              <th scope="col">Change</th>
+              <th scope="col">State</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">Next attempt</th>
+              <th scope="col">Message</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {ops.map((op) => (
+              <tr key={op.id} className={op.state === 'rejected' ? 'row-rejected' : undefined}>
+                <td>
+                  <button type="button" className="link-button" onClick={() => openRecord(op)}>
+                    {op.recordTitle || '(untitled)'}
+                  </button>
+                  <div className="muted small">{connectionName(connections, op.connectionId)}</div>
+                </td>
+                <td>
+                  {opTypeLabel(op.type)}
+                  {op.type === 'update' ? <div className="muted small">{Object.keys(op.payload).join(', ')}</div> : null}
+                </td>
+                <td>
+                  <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
+                </td>
+                <td>{op.attempts}</td>
+                <td>{op.state === 'queued' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
+                <td className="message-cell">
+                  {op.error ?? <span className="muted">—</span>}
+                  {op.fieldErrors && Object.keys(op.fieldErrors).length > 0 ? (
+                    <div className="muted small">Fields: {Object.keys(op.fieldErrors).filter((f) => f !== '_').join(', ') || 'general'}</div>
+                  ) : null}
+                </td>
+                <td className="actions-cell">
+                  {op.state === 'rejected' ? (
+                    <button type="button" className="button small" disabled={busy === op.id} onClick={() => void act(op, 'outbox.retry')}>
+                      Retry
+                    </button>
+                  ) : null}
+                  {op.state !== 'in_flight' ? (
+                    <ConfirmButton
+                      small
+                      label="Discard"
+                      question={op.type === 'create' ? 'Discard, and the new record with it?' : 'Discard this change?'}
+                      confirmLabel="Yes, discard"
+                      disabled={busy === op.id}
+                      onConfirm={() => void act(op, 'outbox.discard')}
+                    />
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,313 @@
+import { useState } from 'react';
+import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
+import { sameValue } from '../../src-shared/domain/field-diff';
+import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
+import { client, errorMessage } from '../core/client';
+import { formatRelative, kindLabel, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
+import { connectionName, useConnections, type Category } from '../stores/connections';
+import { useSelection } from '../stores/selection';
+import { useUi } from '../stores/ui';
+import { RecordBadges } from './Badges';
+import { ConfirmButton } from './ConfirmButton';
+import { FieldValue } from './FieldValue';
+
+export function RecordDetail() {
+  const detail = useSelection((s) => s.detail);
+  const loading = useSelection((s) => s.loading);
+  const error = useSelection((s) => s.error);
+  const connections = useConnections((s) => s.connections);
+  const categoriesByConnection = useConnections((s) => s.categories);
+  const openForm = useUi((s) => s.openForm);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  if (error) {
+    return (
+      <div className="empty">
+        <p role="alert">{error}</p>
+      </div>
+    );
+  }
+  if (!detail) return <div className="empty">{loading ? 'Loading…' : null}</div>;
+
+  const profile = SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind);
+  const specs = profile?.fields ?? Object.keys(detail.fields).map((name): FieldSpec => ({ name, label: name, input: 'text' }));
+  const categories = categoriesByConnection[detail.connectionId] ?? [];
+  const inConflict = detail.conflictFields.length > 0;
+  const canEdit = detail.editable && !detail.deleted && !inConflict && (profile?.canUpdate ?? false);
+  const canDelete = detail.editable && !detail.deleted && !inConflict && (profile?.canDelete ?? false);
+
+  const run = async (action: () => Promise<unknown>) => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await action();
+      await useSelection.getState().reload();
+    } catch (e) {
+      setActionError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="detail">
+      <header className="detail-header">
+        <div>
+          <h2 className={detail.deleted ? 'struck' : undefined}>{detail.title || '(untitled)'}</h2>
+          <p className="muted">
+            {connectionName(connections, detail.connectionId)} · {systemLabel(detail.system)} · {kindLabel(detail.system, detail.kind)} ·{' '}
+            {detail.remoteId ? `#${detail.remoteId} on the server` : 'not on the server yet'}
+          </p>
+        </div>
+        <div className="badges">
+          <RecordBadges record={detail} />
+        </div>
+      </header>
+
+      {canEdit || canDelete ? (
+        <div className="actions">
+          {canEdit ? (
+          <button type="button" className="button" onClick={() => openForm({ mode: 'edit', id: detail.id })} title="Edit (e)">
+            Edit
+          </button>
+        ) : null}
+          {canDelete && !confirmDelete ? (
+            <button type="button" className="button danger" onClick={() => setConfirmDelete(true)}>
+              Delete
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {confirmDelete && canDelete ? (
+        <div className="confirm" role="group" aria-label="Confirm delete">
+          <p>
+            Delete “{detail.title}”? It is removed on {systemLabel(detail.system)} as soon as BenchSync can reach it; until then you can
+            discard the delete.
+          </p>
+          <button
+            type="button"
+            className="button danger"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await client.call('records.delete', { id: detail.id });
+                setConfirmDelete(false);
+              })
+            }
+          >
+            Yes, delete
+          </button>
+          <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
+      {!detail.editable ? (
+        <p className="notice">
+          Read-only: this {kindLabel(detail.system, detail.kind).toLowerCase()} belongs to someone else on {systemLabel(detail.system)}. You can
+          view it but not edit or delete it.
+        </p>
+      ) : null}
+      {detail.deleted ? (
+        <p className="notice notice-warn">Deleted here. The delete is sent when the server can be reached; discard it below to keep the record.</p>
+      ) : null}
+      {actionError ? (
+        <p className="error-box" role="alert">
+          {actionError}
+        </p>
+      ) : null}
+
+      <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={canFixRejected(detail) ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
+      {inConflict ? <ConflictPanel detail={detail} specs={specs} categories={categories} busy={busy} run={run} /> : null}
+
+      <dl className="fields">
+        {specs.map((spec) => (
+          <div key={spec.name} className="field-row">
+            <dt>{spec.label}</dt>
+            <dd>
+              <FieldValue spec={spec} value={detail.fields[spec.name]} categories={categories} />
+            </dd>
+          </div>
+        ))}
+      </dl>
+
+      <PendingOps ops={detail.ops} busy={busy} run={run} />
+    </article>
+  );
+}
+
+/** A rejected edit can be fixed in the form: saving merges into it and sends it again. */
+function canFixRejected(detail: RecordDetailDto): boolean {
+  const last = detail.ops[detail.ops.length - 1];
+  return detail.editable && !detail.deleted && detail.conflictFields.length === 0 && last?.state === 'rejected' && last.type !== 'delete';
+}
+
+type Run = (action: () => Promise<unknown>) => Promise<void>;
+
+function RejectedOps({ detail, specs, busy, run, onFix }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; busy: boolean; run: Run; onFix: (() => void) | null }) {
+  const rejected = detail.ops.filter((o) => o.state === 'rejected');
+  if (rejected.length === 0) return null;
+  const label = (name: string) => specs.find((s) => s.name === name)?.label ?? (name === '_' ? 'General' : name);
+  return (
+    <>
+      {rejected.map((op) => (
+        <div key={op.id} className="error-box rejected-box" role="group" aria-label="Rejected change">
+          <p className="error-title">
+            {systemLabel(detail.system)} refused this {opTypeLabel(op.type).toLowerCase()}:
+          </p>
+          <p className="server-message">{op.error ?? 'No reason was given.'}</p>
+          <FieldMessages fieldErrors={op.fieldErrors} label={label} />
+          <div className="actions">
+            {onFix ? (
+              <button type="button" className="button primary" onClick={onFix}>
+                Fix and resend
+              </button>
+            ) : null}
+            <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('outbox.retry', { opId: op.id }))}>
+              Retry
+            </button>
+            <ConfirmButton
+              label="Discard"
+              question={op.type === 'create' ? 'Discard it, and the new record with it?' : 'Discard this change?'}
+              confirmLabel="Yes, discard"
+              disabled={busy}
+              onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
+            />
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The server's messages per field, when there is more than the one sentence already shown. */
+function FieldMessages({ fieldErrors, label }: { fieldErrors: Record<string, string[]> | null; label: (name: string) => string }) {
+  const entries = Object.entries(fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((m) => [field, m] as const));
+  if (entries.length < 2) return null;
+  return (
+    <ul className="field-error-list">
+      {entries.map(([field, message]) => (
+        <li key={`${field}:${message}`}>
+          {message.startsWith(label(field)) ? message : `${label(field)}: ${message}`}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ConflictPanel({
+  detail,
+  specs,
+  categories,
+  busy,
+  run,
+}: {
+  detail: RecordDetailDto;
+  specs: readonly FieldSpec[];
+  categories: readonly Category[];
+  busy: boolean;
+  run: Run;
+}) {
+  const deletedRemotely = detail.remoteFields === null || detail.conflictFields.includes('_deleted');
+  const resolve = (keep: 'mine' | 'theirs') =>
+    run(async () => {
+      try {
+        await client.call('records.resolveConflict', { id: detail.id, keep });
+      } finally {
+        useUi.getState().openForm(null);
+      }
+    });
+  return (
+    <section className="conflict" aria-label="Conflict">
+      <h3>Conflict with the server’s version</h3>
+      <p>
+        {deletedRemotely
+          ? 'Someone deleted this record on the server while you had changes waiting here.'
+          : 'This record changed on the server and here, in the same fields. Choose which version to keep.'}
+      </p>
+      {deletedRemotely ? null : (
+        <table className="compare">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Mine</th>
+              <th scope="col">Server’s</th>
+            </tr>
+          </thead>
+          <tbody>
+            {specs.map((spec) => {
+              const mine = detail.fields[spec.name];
+              const theirs = detail.remoteFields?.[spec.name];
+              const differs = !sameValue(mine, theirs);
+              return (
+                <tr key={spec.name} className={detail.conflictFields.includes(spec.name) ? 'conflict-row' : differs ? 'differs-row' : undefined}>
+                  <th scope="row">
+                    {spec.label}
+                    {detail.conflictFields.includes(spec.name) ? <span className="badge badge-conflict">conflict</span> : null}
+                  </th>
+                  <td>
+                    <FieldValue spec={spec} value={mine} categories={categories} />
+                  </td>
+                  <td>
+                    <FieldValue spec={spec} value={theirs} categories={categories} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="actions">
+        <button type="button" className="button primary" disabled={busy} onClick={() => void resolve('mine')}>
+          Keep mine
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void resolve('theirs')}>
+          Use server's
+        </button>
+      </div>
+      <p className="muted small">
+        {deletedRemotely
+          ? 'Keep mine creates it again on the server; Use server’s removes it here.'
+          : 'Keep mine sends your version over the server’s; Use server’s drops your changes to this record.'}
+      </p>
+    </section>
+  );
+}
+
+function PendingOps({ ops, busy, run }: { ops: PendingOpDto[]; busy: boolean; run: Run }) {
+  if (ops.length === 0) return null;
+  return (
+    <section className="ops" aria-label="Pending changes to this record">
+      <h3>Changes waiting to be sent</h3>
+      <ol className="op-list">
+        {ops.map((op) => (
+          <li key={op.id} className={`op op-${op.state}`}>
+            <div>
+              <strong>{opTypeLabel(op.type)}</strong>
+              {op.type === 'update' ? <span className="muted"> of {Object.keys(op.payload).join(', ')}</span> : null}
+              {' — '}
+              <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
+              {op.attempts > 0 ? <span className="muted"> · {op.attempts} unconfirmed attempt{op.attempts === 1 ? '' : 's'}</span> : null}
+              {op.state === 'queued' && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
+                <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
+              ) : null}
+            </div>
+            {op.error && op.state !== 'rejected' ? <div className="muted small">Last error: {op.error}</div> : null}
+            {op.state === 'queued' || op.state === 'held' ? (
+              <ConfirmButton
+                small
+                label="Discard"
+                question={op.type === 'create' ? 'Discard it, and the new record with it?' : op.type === 'delete' ? 'Keep the record (discard the delete)?' : 'Discard this change?'}
+                confirmLabel="Yes, discard"
+                disabled={busy}
+                onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
+              />
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

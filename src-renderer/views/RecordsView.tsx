@@ -1,0 +1,35 @@
+import { useSelection } from '../stores/selection';
+import { useUi } from '../stores/ui';
+import { RecordDetail } from './RecordDetail';
+import { RecordForm } from './RecordForm';
+import { RecordsList } from './RecordsList';
+
+export function RecordsView() {
+  const form = useUi((s) => s.form);
+  const selectedId = useSelection((s) => s.id);
+  return (
+    <div className="records-view">
+      <RecordsList />
+      <section className="pane" aria-label={form ? (form.mode === 'create' ? 'New record' : 'Edit record') : 'Record details'}>
+        {form ? (
+          <RecordForm key={form.mode === 'edit' ? form.id : 'create'} form={form} />
+        ) : selectedId ? (
+          <RecordDetail />
+        ) : (
+          <EmptyDetail />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function EmptyDetail() {
+  return (
+    <div className="empty">
+      <p>Select a record to see its details.</p>
+      <p className="muted">
+        Use <kbd>↑</kbd> <kbd>↓</kbd> and <kbd>Enter</kbd> in the list, <kbd>/</kbd> to search, <kbd>n</kbd> for a new record.
+      </p>
+    </div>
+  );
+}

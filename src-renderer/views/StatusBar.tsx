@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import type { ConnectionStatus } from '../../src-shared/contract';
+import { client, errorMessage } from '../core/client';
+import { formatDuration, plural, STATE_LABELS } from '../lib/format';
+import { totalsOf, useSyncStatus } from '../stores/sync-status';
+import { useUi } from '../stores/ui';
+
+/** Always visible: are we online, what is waiting, how far along, and why it is stuck if it is. */
+export function StatusBar() {
+  const statuses = useSyncStatus((s) => s.statuses);
+  const loaded = useSyncStatus((s) => s.loaded);
+  const show = useUi((s) => s.show);
+  const [syncError, setSyncError] = useState<string | null>(null);
+  const t = totalsOf(statuses);
+  const active = statuses.filter((s) => s.state !== 'paused');
+  const overall =
+    statuses.length === 0
+      ? { label: loaded ? 'No connections' : 'Starting…', tone: 'neutral' }
+      : active.length === 0
+        ? { label: 'All connections paused', tone: 'neutral' }
+        : t.offline === 0
+          ? { label: 'Online', tone: 'ok' }
+          : t.online === 0
+            ? { label: 'Offline', tone: 'bad' }
+            : { label: `${t.offline} of ${active.length} offline`, tone: 'warn' };
+  const progressMax = t.done + t.pending;
+  const messages = statuses.filter((s) => s.message && s.state !== 'idle');
+
+  return (
+    <footer className="statusbar" aria-label="Sync status">
+      <div className="status-group">
+        <span className={`overall overall-${overall.tone}`} data-testid="overall-status">
+          <span className="dot" aria-hidden="true" />
+          {overall.label}
+        </span>
+        {statuses.map((s) => (
+          <ConnectionChip key={s.connectionId} status={s} />
+        ))}
+      </div>
+      <div className="status-group">
+        <button type="button" className="counter" onClick={() => show('pending')} data-testid="pending-count" title="Show pending changes">
+          {plural(t.pending, 'pending change')}
+        </button>
+        {t.rejected > 0 ? (
+          <button type="button" className="counter counter-rejected" onClick={() => show('pending')}>
+            {t.rejected} rejected
+          </button>
+        ) : null}
+        {t.conflicts > 0 ? (
+          <span className="counter counter-conflict">{plural(t.conflicts, 'conflict')}</span>
+        ) : null}
+        {t.pending > 0 && t.etaMs !== null ? (
+          <span className="progress">
+            <progress value={t.done} max={progressMax} aria-label="Sync progress" />
+            <span>
+              {t.done} / {progressMax} sent
+              {t.etaMs !== null && t.offline === 0 ? ` · ${formatDuration(t.etaMs)} at the server's rate limit` : ''}
+            </span>
+          </span>
+        ) : null}
+      </div>
+      <div className="status-group status-messages" aria-live="polite">
+        {messages.map((s) => (
+          <span key={s.connectionId} className={`status-message status-${s.state}`} title={s.message ?? ''}>
+            {statuses.length > 1 ? `${s.name}: ` : ''}
+            {s.message}
+          </span>
+        ))}
+        {syncError ? <span className="status-message status-error">{syncError}</span> : null}
+      </div>
+      <button
+        type="button"
+        className="button small"
+        disabled={statuses.length === 0}
+        onClick={() => {
+          setSyncError(null);
+          client.call('sync.now', {}).catch((e: unknown) => setSyncError(errorMessage(e)));
+        }}
+      >
+        Sync now
+      </button>
+    </footer>
+  );
+}
+
+function ConnectionChip({ status: s }: { status: ConnectionStatus }) {
+  const online = s.online && s.state !== 'offline';
+  const tone = s.state === 'paused' ? 'neutral' : !online || s.state === 'key_rejected' || s.state === 'error' ? 'bad' : s.state === 'rate_limited' || s.state === 'waiting' ? 'warn' : 'ok';
+  return (
+    <span className={`chip chip-${tone}`} title={s.message ?? undefined}>
+      <span className="dot" aria-hidden="true" />
+      {s.name}: {s.state === 'paused' ? 'paused' : online ? `online, ${STATE_LABELS[s.state]}` : 'offline'}
+    </span>
+  );
+}

@@ -1,0 +1,69 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Locators the specs share: by role and accessible name, as a technician would find them. */
+export const ui = {
+  tab: (page: Page, name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: new RegExp(`^${name}`) }),
+  statusBar: (page: Page) => page.getByRole('contentinfo', { name: 'Sync status' }),
+  list: (page: Page) => page.getByRole('listbox', { name: 'Records list' }),
+  row: (page: Page, name: string | RegExp) => ui.list(page).getByRole('option', { name }),
+  detail: (page: Page) => page.getByRole('region', { name: 'Record details' }),
+  search: (page: Page) => page.getByRole('searchbox', { name: 'Search records' }),
+  pendingCount: (page: Page) => ui.statusBar(page).getByTestId('pending-count'),
+  overall: (page: Page) => ui.statusBar(page).getByTestId('overall-status'),
+};
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export async function searchFor(page: Page, text: string): Promise<void> {
+  await ui.search(page).fill(text);
+  await expect(page.getByText(text ? new RegExp(`match(es)? for “${escapeRegExp(text)}”`) : /^[\d,]+ records?$/)).toBeVisible();
+}
+
+export async function openRecord(page: Page, name: string): Promise<void> {
+  await searchFor(page, name);
+  await ui.row(page, new RegExp(escapeRegExp(name))).first().click();
+  await expect(ui.detail(page).getByRole('heading', { level: 2, name })).toBeVisible();
+}
+
+/** Adds a connection through the Connections view. */
+export async function addConnection(page: Page, c: { name: string; baseUrl: string; apiKey: string }): Promise<void> {
+  await ui.tab(page, 'Connections').click();
+  await page.getByRole('button', { name: 'Add connection' }).click();
+  const form = page.getByRole('form', { name: 'Add connection' });
+  await form.getByLabel('Name').fill(c.name);
+  await form.getByLabel('Base URL').fill(c.baseUrl);
+  await form.getByLabel('API key').fill(c.apiKey);
+  await form.getByRole('button', { name: 'Save connection' }).click();
+  await expect(page.getByText(`Saved “${c.name}”.`)).toBeVisible();
+}
+
+export interface CatalogInstrument {
+  id: number;
+  name: string;
+  description: string;
+  image: string | null;
+  category_id: number;
+  alternate_names: string[];
+}
+
+/** The catalog as its web users see it: plain HTTP with a user's key (not through BenchSync). */
+export function catalogHttp(baseUrl: string, key: string) {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const envelope = (await res.json()) as { errors: string[]; data: T };
+    if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${envelope.errors.join(' ')}`);
+    return envelope.data;
+  };
+  return {
+    get: <T>(path: string) => call<T>('GET', path),
+    put: <T>(path: string, body: unknown) => call<T>('PUT', path, body),
+    instruments: () => call<CatalogInstrument[]>('GET', '/instruments/'),
+    mine: () => call<CatalogInstrument[]>('GET', '/myinstruments/'),
+  };
+}
