@@ -78,6 +78,7 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
         throw error;
       }
     },
+    'records.exportCsv': (req) => d.queries.exportCsv(req),
     'records.discardProposal': async (req) => {
       const rec = await d.queries.get(req.id);
       const kept = await d.edits.discardProposal(req.id);
@@ -107,6 +108,10 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
         d.engine.kick(op.connection_id);
       }
       return { ok };
+    },
+    'outbox.export': async (req) => {
+      await d.connections.get(req.connectionId);
+      return d.outbox.exportJson(req.connectionId);
     },
     'outbox.discard': async (req) => {
       const op = await d.outbox.get(req.opId);

@@ -82,6 +82,11 @@ export const recordsContract = {
     request: z.object({ id: uuid, keep: z.enum(['mine', 'theirs']) }),
     reply: recordDetail,
   },
+  /** Every record matching the query (not just a page), as CSV text for the user to save. */
+  'records.exportCsv': {
+    request: listQuery.omit({ offset: true, limit: true }),
+    reply: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
+  },
   'records.discardProposal': { request: z.object({ id: uuid }), reply: z.object({ id: uuid, removed: z.boolean() }) },
   'categories.list': { request: z.object({ connectionId: uuid }), reply: z.array(category) },
 } as const;

@@ -27,5 +27,10 @@ export const syncContract = {
   'sync.now': { request: z.object({ connectionId: uuid.optional() }), reply: z.object({ started: z.boolean() }) },
   'outbox.list': { request: z.object({ connectionId: uuid.optional() }), reply: z.array(pendingOp) },
   'outbox.retry': { request: z.object({ opId: z.number().int() }), reply: z.object({ ok: z.boolean() }) },
+  /** Pending edits of a connection as JSON (to keep a copy before removing the connection). */
+  'outbox.export': {
+    request: z.object({ connectionId: uuid }),
+    reply: z.object({ filename: z.string(), json: z.string(), ops: z.number().int() }),
+  },
   'outbox.discard': { request: z.object({ opId: z.number().int() }), reply: z.object({ ok: z.boolean() }) },
 } as const;

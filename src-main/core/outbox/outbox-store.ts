@@ -118,6 +118,24 @@ export class OutboxStore {
     return { pending: n('queued') + n('in_flight') + n('held'), rejected: n('rejected'), ready: n('queued') + n('in_flight') };
   }
 
+  /** Pending edits with the records they belong to, as a JSON document a person can read or re-enter. */
+  async exportJson(connectionId: string): Promise<{ filename: string; json: string; ops: number }> {
+    const ops = await this.list(connectionId);
+    const records = await this.db
+      .selectFrom('records')
+      .select(['id', 'kind', 'remote_id', 'fields'])
+      .where('id', 'in', ops.length > 0 ? ops.map((o) => o.recordId) : [''])
+      .execute();
+    const byId = new Map(records.map((r) => [r.id, { kind: r.kind, remoteId: r.remote_id, fields: parseFields(r.fields) }]));
+    const doc = {
+      exportedAt: nowIso(),
+      connectionId,
+      pendingEdits: ops.map((o) => ({ ...o, record: byId.get(o.recordId) ?? null })),
+    };
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    return { filename: `benchsync-pending-edits-${stamp}.json`, json: JSON.stringify(doc, null, 2), ops: ops.length };
+  }
+
   async list(connectionId?: string): Promise<PendingOpDto[]> {
     let q = this.db
       .selectFrom('outbox as o')

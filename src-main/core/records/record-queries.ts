@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ApprovalDto } from '../../../src-shared/contract/approvals';
 import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
+import { toCsv } from '../../../src-shared/domain/csv';
 import { kindProfile } from '../../../src-shared/domain/remotes';
 import { approvalOpRecordId } from '../sync/apply-remote';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
@@ -93,6 +94,32 @@ export class RecordQueries {
       .execute();
     const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return { total: Number(n), items: items.map(toSummary) };
+  }
+
+  /** The whole current view as CSV: summary columns, then every native field. Keys never appear here. */
+  async exportCsv(filter: Omit<ListFilter, 'offset' | 'limit'>): Promise<{ filename: string; csv: string; rows: number }> {
+    const rows: { summary: RecordSummaryDto; fields: Record<string, unknown> }[] = [];
+    const pageSize = 2_000;
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await this.list({ ...filter, offset, limit: pageSize });
+      if (page.items.length === 0) break;
+      const fields = await this.db
+        .selectFrom('records')
+        .select(['id', 'fields'])
+        .where('id', 'in', page.items.map((i) => i.id))
+        .execute();
+      const byId = new Map(fields.map((f) => [f.id, parseFields(f.fields)]));
+      for (const summary of page.items) rows.push({ summary, fields: byId.get(summary.id) ?? {} });
+      if (page.items.length < pageSize) break;
+    }
+    const fieldNames = [...new Set(rows.flatMap((r) => Object.keys(r.fields)))].sort();
+    const header = ['system', 'kind', 'remote_id', 'title', 'subtitle', 'status', ...fieldNames];
+    const csv = toCsv(
+      header,
+      rows.map((r) => [r.summary.system, r.summary.kind, r.summary.remoteId, r.summary.title, r.summary.subtitle, r.summary.status, ...fieldNames.map((f) => r.fields[f])]),
+    );
+    const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+    return { filename: `benchsync-${filter.kind ?? 'records'}-${stamp}.csv`, csv, rows: rows.length };
   }
 
   async get(id: string): Promise<RecordDetailDto> {

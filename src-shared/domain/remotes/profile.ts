@@ -6,19 +6,77 @@ import type { Fields, RecordKind, SystemId } from '../record-kinds';
  * forms look, the schema that mirrors the server's validation (used by the form offline AND by the
  * connector before sending), and which columns of a record are searchable.
  */
-export type FieldInput = 'text' | 'textarea' | 'number' | 'select' | 'list' | 'date' | 'json' | 'checkbox';
+export type FieldInput = 'text' | 'textarea' | 'number' | 'select' | 'list' | 'date' | 'datetime' | 'json' | 'checkbox' | 'coordinates';
+
+/**
+ * A list of choices pulled from the remote (e.g. the catalog's categories, BrainSTEM's setups),
+ * mirrored per connection under `source`. The value stored is the item's remote id; the form
+ * shows its name (`categories.list` with that `source`).
+ */
+export interface PickListOptions {
+  source: string;
+  /** The server's message for a value that is not in the list; `{value}` is replaced by the value. */
+  invalid?: string;
+}
+
+/** One axis of a `coordinates` input. */
+export interface CoordinateAxisSpec {
+  /** Key in the value object, e.g. `x`, `apCoordinate`, `rotation`. */
+  key: string;
+  label: string;
+  kind: 'length' | 'angle';
+  /** The unit a plain number is in; preselected when a value is given with a unit. */
+  defaultUnit: string;
+  /** Inclusive bounds of the number (whatever the unit); absent means unbounded. */
+  min?: number;
+  max?: number;
+}
+
+/**
+ * For `input: 'coordinates'`: the value is an object whose allowed keys depend on another field
+ * of the record (the coordinate system). Drawing it: one row per axis of
+ * `axes[value of systemField]`, in order: a number input, and the unit (from `units[axis.kind]`).
+ * - No axis is required: an empty input leaves its key out (never null or '').
+ * - Each present key holds either a plain number, meaning `defaultUnit`, or `{value, unit}`.
+ *   Keep the shape the record already has: if any entry is `{value, unit}`, write every axis that
+ *   way (unit selectable); otherwise write plain numbers and show `defaultUnit` as a fixed suffix.
+ * - `min`/`max` bound the number itself (angles: -180…360).
+ * - When the system changes, keys the new system does not have must go (the server refuses them).
+ * - With no system chosen yet, show nothing but a hint to choose one.
+ */
+export interface CoordinatesSpec {
+  /** The field whose value picks the axes, e.g. `coordinates_system`. */
+  systemField: string;
+  /** System -> its axes, in display order. */
+  axes: Readonly<Record<string, readonly CoordinateAxisSpec[]>>;
+  /** Units a `{value, unit}` entry may carry, by axis kind. */
+  units: Readonly<Record<CoordinateAxisSpec['kind'], readonly string[]>>;
+}
 
 export interface FieldSpec {
   name: string;
   label: string;
+  /**
+   * How the form draws it. `datetime`: an ISO 8601 date and time, or null when empty (shown in
+   * local time, stored in UTC as `YYYY-MM-DDThh:mm:ssZ`). `coordinates`: see `CoordinatesSpec`.
+   */
   input: FieldInput;
   required?: boolean;
   maxLength?: number;
   help?: string;
   /** Static choices, or a named source of choices pulled from the remote (e.g. its categories). */
-  options?: readonly string[] | { source: string };
+  options?: readonly string[] | PickListOptions;
+  /** Labels for static choices shown to the user, where they differ from the stored value. */
+  optionLabels?: Readonly<Record<string, string>>;
+  /** For `input: 'coordinates'`. */
+  coordinates?: CoordinatesSpec;
   /** Shown but never editable (server-assigned). */
   readOnly?: boolean;
+}
+
+/** The pick list a field's choices come from, if any. */
+export function pickListOf(spec: FieldSpec): PickListOptions | null {
+  return spec.options && !Array.isArray(spec.options) ? (spec.options as PickListOptions) : null;
 }
 
 /** The columns BenchSync indexes for search and shows in lists. */
