@@ -1,10 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_pick_lists';
 import * as m0003 from './0003_proposals';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_pick_lists': m0002,
   '0003_proposals': m0003,
 };
 

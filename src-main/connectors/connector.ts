@@ -58,6 +58,8 @@ export interface ProposalUpdate {
 
 export interface PullSink {
   categories(categories: RemoteCategory[]): Promise<void>;
+  /** Another list of choices for a form's picker (e.g. BrainSTEM's setups), by the `source` its fields name; replaces the last copy. */
+  pickList(source: string, items: RemoteCategory[]): Promise<void>;
   /** The approvals this connection's user can see (a reviewer's queue). */
   approvals?(approvals: RemoteApproval[]): Promise<void>;
   page(page: PullPage): Promise<void>;

@@ -86,7 +86,7 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
       d.engine.statusChanged();
       return { id: req.id, removed: !kept };
     },
-    'categories.list': (req) => d.queries.categories(req.connectionId),
+    'categories.list': (req) => d.queries.categories(req.connectionId, req.source),
     'approvals.list': (req) => d.queries.approvals(req.connectionId),
     'approvals.decide': async (req) => {
       await d.edits.decide(req.connectionId, req.approvalId, req.decision);

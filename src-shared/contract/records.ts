@@ -88,5 +88,6 @@ export const recordsContract = {
     reply: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
   },
   'records.discardProposal': { request: z.object({ id: uuid }), reply: z.object({ id: uuid, removed: z.boolean() }) },
-  'categories.list': { request: z.object({ connectionId: uuid }), reply: z.array(category) },
+  /** A pick list as last pulled: `source` is what a field's `options.source` names (default 'categories'). */
+  'categories.list': { request: z.object({ connectionId: uuid, source: z.string().min(1).optional() }), reply: z.array(category) },
 } as const;

@@ -33,8 +33,10 @@ export interface RecordsTable {
   proposal: string | null;
 }
 
+/** Every pick list pulled from a remote (categories, setups...), by `source`. */
 export interface CategoriesTable {
   connection_id: string;
+  source: Generated<string>;
   remote_id: string;
   name: string;
   description: string;

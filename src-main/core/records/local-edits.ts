@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { coalesce, type NewEdit } from '../../../src-shared/domain/coalesce';
-import { changedFields } from '../../../src-shared/domain/field-diff';
+import { sql } from 'kysely';
+import { canMergeInto, coalesce, type NewEdit } from '../../../src-shared/domain/coalesce';
+import { changedFields, sameValue } from '../../../src-shared/domain/field-diff';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import { kindProfile, systemProfile } from '../../../src-shared/domain/remotes';
+import { kindProfile, pickListOf, systemProfile } from '../../../src-shared/domain/remotes';
+import type { KindProfile } from '../../../src-shared/domain/remotes/profile';
 import { type FieldErrors, validateWith } from '../../../src-shared/domain/validation';
 import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
@@ -25,7 +27,8 @@ export class LocalEdits {
     const system = await this.connections.system(connectionId);
     const profile = kindProfile(system, kind);
     if (!profile.canCreate) throw new UserFacingError('read_only', `${systemProfile(system).label} does not allow creating ${kind} records.`);
-    const fields = await this.validate(connectionId, system, kind, input);
+    const fields = await this.validate(connectionId, system, kind, withProposedKey(profile, input));
+    await this.checkRemoteKeyFree(connectionId, profile, fields, null);
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -55,10 +58,15 @@ export class LocalEdits {
     const rec = await this.editableRecord(id, 'edit');
     const system = await this.connections.system(rec.connection_id);
     const kind = rec.kind as RecordKind;
+    const profile = kindProfile(system, kind);
+    if (!profile.canUpdate) {
+      throw new UserFacingError('read_only', `${systemProfile(system).label} has no way to change ${kind} records, so BenchSync shows them read-only.`);
+    }
     const current = parseFields(rec.fields);
     const fields = await this.validate(rec.connection_id, system, kind, { ...current, ...patch });
     const changed = changedFields(current, fields);
     if (Object.keys(changed).length === 0) return;
+    await this.checkCreateOnly(rec, profile, current, fields);
     const base = parseFields(rec.base_fields);
     const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
     const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
@@ -309,31 +317,79 @@ export class LocalEdits {
     return rec;
   }
 
-  /** Same rules as the server, plus references to remote lists we mirror (e.g. categories). */
+  /** Same rules as the server, plus references to remote lists we mirror (categories, setups...). */
   private async validate(connectionId: string, system: SystemId, kind: RecordKind, input: Fields): Promise<Fields> {
     const profile = kindProfile(system, kind);
     const result = validateWith(profile.schema, input);
     if (!result.ok) throw new UserFacingError('validation', 'Some fields need attention.', result.errors);
     const errors: FieldErrors = {};
     for (const spec of profile.fields) {
-      if (spec.options && !Array.isArray(spec.options) && (spec.options as { source: string }).source === 'categories') {
-        const value = result.fields[spec.name];
-        if (value === undefined || value === null || value === '') continue;
-        const found = await this.db
-          .selectFrom('categories')
-          .select('remote_id')
-          .where('connection_id', '=', connectionId)
-          .where('remote_id', '=', String(value))
-          .executeTakeFirst();
-        if (!found) errors[spec.name] = ['An invalid category ID was provided.'];
-      }
+      const list = pickListOf(spec);
+      if (!list) continue;
+      const value = result.fields[spec.name];
+      if (value === undefined || value === null || value === '') continue;
+      const found = await this.db
+        .selectFrom('categories')
+        .select('remote_id')
+        .where('connection_id', '=', connectionId)
+        .where('source', '=', list.source)
+        .where('remote_id', '=', String(value))
+        .executeTakeFirst();
+      if (!found) errors[spec.name] = [(list.invalid ?? '“{value}” is not among the choices last pulled from the server.').replace('{value}', String(value))];
     }
     if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'Some fields need attention.', errors);
     return result.fields;
+  }
+
+  /**
+   * `createOnly` fields may change only while the record's create has not left the machine (the
+   * change then merges into that create); a client-chosen remote key must stay unique.
+   */
+  private async checkCreateOnly(rec: { id: string; connection_id: string; remote_id: string | null }, profile: KindProfile, current: Fields, next: Fields) {
+    const fixed = profile.fields.filter((s) => s.createOnly && !sameValue(current[s.name], next[s.name]));
+    if (fixed.length === 0) return;
+    const last = await this.db.selectFrom('outbox').select(['type', 'state', 'attempts']).where('record_id', '=', rec.id).orderBy('id', 'desc').executeTakeFirst();
+    const unsent =
+      rec.remote_id === null &&
+      (!last || (last.type === 'create' && canMergeInto({ type: 'create', payload: {}, base: {}, state: last.state as 'queued', attempts: last.attempts })));
+    if (!unsent) {
+      const errors = Object.fromEntries(fixed.map((s) => [s.name, [`${s.label} cannot be changed once the record has been sent to the server.`]]));
+      throw new UserFacingError('validation', 'Some fields need attention.', errors);
+    }
+    await this.checkRemoteKeyFree(rec.connection_id, profile, next, rec.id);
+  }
+
+  /** A client-chosen remote key must not name another record of the connection (synced, pending or being deleted). */
+  private async checkRemoteKeyFree(connectionId: string, profile: KindProfile, fields: Fields, selfId: string | null) {
+    const field = profile.remoteKeyField;
+    const key = field ? fields[field] : undefined;
+    if (!field || key === undefined || key === null || key === '') return;
+    let q = this.db
+      .selectFrom('records')
+      .select(['id', 'title'])
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', profile.kind)
+      .where((eb) => eb.or([eb('remote_id', '=', String(key)), eb(sql<string>`json_extract(fields, ${`$."${field}"`})`, '=', String(key))]));
+    if (selfId) q = q.where('id', '!=', selfId);
+    const other = await q.executeTakeFirst();
+    if (!other) return;
+    const label = profile.fields.find((s) => s.name === field)?.label ?? field;
+    throw new UserFacingError('validation', 'Some fields need attention.', {
+      [field]: [`${label} “${String(key)}” is already used by “${other.title}”; choose another.`],
+    });
   }
 
   private async connectionSystem(db: Db, connectionId: string): Promise<SystemId> {
     const c = await db.selectFrom('connections').select('system').where('id', '=', connectionId).executeTakeFirstOrThrow();
     return c.system as SystemId;
   }
+}
+
+/** A create that leaves a client-chosen remote key blank gets the profile's proposal (e.g. from the name). */
+function withProposedKey(profile: KindProfile, input: Fields): Fields {
+  const field = profile.remoteKeyField;
+  if (!field || !profile.proposeRemoteKey) return input;
+  const given = input[field];
+  if (given !== undefined && given !== null && String(given).trim() !== '') return input;
+  return { ...input, [field]: profile.proposeRemoteKey(input) };
 }

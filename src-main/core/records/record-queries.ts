@@ -180,11 +180,13 @@ export class RecordQueries {
     return out;
   }
 
-  async categories(connectionId: string) {
+  /** A pick list as last pulled: the categories, or another `source` a form field names (e.g. 'setups'). */
+  async categories(connectionId: string, source = 'categories') {
     const rows = await this.db
       .selectFrom('categories')
       .selectAll()
       .where('connection_id', '=', connectionId)
+      .where('source', '=', source)
       .orderBy('name')
       .execute();
     return rows.map((c) => ({ connectionId: c.connection_id, remoteId: c.remote_id, name: c.name, description: c.description }));

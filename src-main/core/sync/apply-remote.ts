@@ -20,12 +20,81 @@ export async function applyPulledPage(
   records: RemoteRecord[],
 ): Promise<string[]> {
   const changed: string[] = [];
-  await db.transaction().execute(async (trx) => {
-    for (const remote of records) {
-      const id = await applyPulledRecord(trx, connectionId, system, generation, remote);
-      if (id) changed.push(id);
+  // Small transactions with a yield between them keep IPC answering during a 100k-record pull.
+  for (let i = 0; i < records.length; i += CHUNK) {
+    const chunk = records.slice(i, i + CHUNK);
+    await db.transaction().execute(async (trx) => {
+      changed.push(...(await applyChunk(trx, connectionId, system, generation, chunk)));
+    });
+    if (i + CHUNK < records.length) await new Promise((r) => setImmediate(r));
+  }
+  return changed;
+}
+
+const CHUNK = 500;
+const INSERT_ROWS = 100;
+
+/**
+ * The common cases in bulk (new records inserted together, unchanged ones only marked as seen);
+ * records that changed, or carry local edits, go one by one through the merge.
+ */
+async function applyChunk(db: Db, connectionId: string, system: SystemId, generation: number, chunk: RemoteRecord[]): Promise<string[]> {
+  const changed: string[] = [];
+  const byKind = new Map<RecordKind, RemoteRecord[]>();
+  for (const r of chunk) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+  for (const [kind, remotes] of byKind) {
+    const locals = await db
+      .selectFrom('records')
+      .select(['id', 'remote_id', 'base_fields', 'status', 'conflict_fields', 'editable'])
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', kind)
+      .where('remote_id', 'in', remotes.map((r) => r.remoteId))
+      .execute();
+    const localByRemote = new Map(locals.map((l) => [l.remote_id!, l]));
+    const fresh: RemoteRecord[] = [];
+    const seen: string[] = [];
+    for (const remote of remotes) {
+      const local = localByRemote.get(remote.remoteId);
+      if (!local) fresh.push(remote);
+      else if (
+        local.status === 'synced' &&
+        local.conflict_fields === null &&
+        local.editable === (remote.editable ? 1 : 0) &&
+        sameValue(parseFields(local.base_fields), remote.fields)
+      ) {
+        seen.push(local.id);
+      } else {
+        const id = await applyPulledRecord(db, connectionId, system, generation, remote);
+        if (id) changed.push(id);
+      }
     }
-  });
+    if (seen.length > 0) await db.updateTable('records').set({ seen_generation: generation }).where('id', 'in', seen).execute();
+    const now = nowIso();
+    for (let i = 0; i < fresh.length; i += INSERT_ROWS) {
+      const rows = fresh.slice(i, i + INSERT_ROWS).map((remote) => ({
+        id: randomUUID(),
+        connection_id: connectionId,
+        kind,
+        remote_id: remote.remoteId,
+        ...summaryColumns(system, kind, remote.fields),
+        base_fields: JSON.stringify(remote.fields),
+        remote_fields: null,
+        conflict_fields: null,
+        editable: remote.editable ? 1 : 0,
+        status: 'synced',
+        deleted: 0,
+        seen_generation: generation,
+        updated_at: now,
+      }));
+      await db.insertInto('records').values(rows).execute();
+      await db
+        .insertInto('id_map')
+        .values(rows.map((r) => ({ connection_id: connectionId, kind, remote_id: r.remote_id, local_id: r.id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      changed.push(...rows.map((r) => r.id));
+    }
+  }
   return changed;
 }
 
@@ -155,12 +224,17 @@ export async function applyPullComplete(db: Db, connectionId: string, kind: Reco
 }
 
 export async function applyCategories(db: Db, connectionId: string, categories: RemoteCategory[]): Promise<void> {
+  await applyPickList(db, connectionId, 'categories', categories);
+}
+
+/** A pick list (e.g. BrainSTEM's setups) replaces the connection's previous copy of the same list, in one transaction. */
+export async function applyPickList(db: Db, connectionId: string, source: string, items: RemoteCategory[]): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('categories').where('connection_id', '=', connectionId).execute();
-    for (const c of categories) {
+    await trx.deleteFrom('categories').where('connection_id', '=', connectionId).where('source', '=', source).execute();
+    for (const c of items) {
       await trx
         .insertInto('categories')
-        .values({ connection_id: connectionId, remote_id: c.remoteId, name: c.name, description: c.description })
+        .values({ connection_id: connectionId, source, remote_id: c.remoteId, name: c.name, description: c.description })
         .execute();
     }
   });

@@ -12,6 +12,7 @@ import {
   applyAcknowledged,
   applyApprovals,
   applyCategories,
+  applyPickList,
   applyProposalUpdates,
   applyPullComplete,
   applyPulledPage,
@@ -369,6 +370,7 @@ export class ConnectionSync {
     try {
       await this.o.connector.pull(ctx, {
         categories: async (categories) => applyCategories(db, connectionId, categories),
+        pickList: async (source, items) => applyPickList(db, connectionId, source, items),
         approvals: async (approvals) => applyApprovals(db, connectionId, approvals),
         page: async (page) => {
           const ids = await applyPulledPage(db, connectionId, system, generation, page.records);

@@ -106,7 +106,7 @@ export const catalogProfile: SystemProfile = {
       canDelete: true,
       fields: [
         { name: 'name', label: 'Name', input: 'text', required: true, maxLength: CATALOG_LIMITS.name },
-        { name: 'category_id', label: 'Category', input: 'select', required: true, options: { source: 'categories' } },
+        { name: 'category_id', label: 'Category', input: 'select', required: true, options: { source: 'categories', invalid: 'An invalid category ID was provided.' } },
         {
           name: 'description',
           label: 'Description',

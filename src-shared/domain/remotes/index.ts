@@ -1,10 +1,12 @@
 import type { RecordKind, SystemId } from '../record-kinds';
+import { brainstemProfile } from './brainstem';
 import { catalogProfile } from './catalog';
 import type { KindProfile, SystemProfile } from './profile';
 
 /** One line per remote system. */
 export const SYSTEM_PROFILES: Partial<Record<SystemId, SystemProfile>> = {
   catalog: catalogProfile,
+  brainstem: brainstemProfile,
 };
 
 export function systemProfile(system: SystemId): SystemProfile {
@@ -19,4 +21,5 @@ export function kindProfile(system: SystemId, kind: RecordKind): KindProfile {
   return k;
 }
 
-export type { FieldSpec, KindProfile, QuickAction, SystemProfile, RecordSummary } from './profile';
+export type { CoordinateAxisSpec, CoordinatesSpec, FieldSpec, KindProfile, PickListOptions, QuickAction, SystemProfile, RecordSummary } from './profile';
+export { pickListOf } from './profile';

@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { HttpRequest, HttpResponse, RemoteHttp } from '../http';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { fastapiError } from './atomscale-wire';
+
+/**
+ * Status mapping for Atomscale. Like the SDK, a 404 on a list means "none" (the caller says
+ * when that applies); 422 validation items are attached to the record's own field names.
+ */
+const FIELD_OF_BODY_KEY: Record<string, string> = {
+  label: 'source_name',
+  name: 'source_make',
+  type: 'synth_source_type',
+  serial_id: 'serial_identifier',
+};
+
+export async function atomscaleRequest(http: RemoteHttp, req: HttpRequest, options: { notFoundOk?: boolean } = {}): Promise<HttpResponse> {
+  const res = await http.request(req);
+  if (res.status >= 200 && res.status < 300) return res;
+  if (res.status === 404 && options.notFoundOk) return res;
+  throw classify(res, req);
+}
+
+export function parseReply<T>(res: HttpResponse, req: HttpRequest, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(res.json);
+  if (!parsed.success) {
+    throw new RemoteProtocolError(
+      `Atomscale's reply to ${req.method} ${req.path} did not have the documented shape: ${parsed.error.issues[0]?.message ?? 'not JSON'}`,
+    );
+  }
+  return parsed.data;
+}
+
+function classify(res: HttpResponse, req: HttpRequest): Error {
+  const status = res.status;
+  const error = fastapiError.safeParse(res.json);
+  const detail = error.success && typeof error.data.detail === 'string' ? error.data.detail : '';
+  if (status >= 500) return new RemoteUnavailable(`Atomscale had a server error (HTTP ${status}).`, true, status);
+  if (status === 429) {
+    return new RemoteRateLimited(retryAfterMs(res.headers), `Atomscale asked us to slow down${detail ? `: ${detail}.` : ' (HTTP 429).'}`);
+  }
+  if (status === 401) {
+    return new RemoteAuthFailed(401, `Atomscale did not accept the API key${detail ? ` (${detail})` : ''}. Enter a valid key in the connection settings.`);
+  }
+  if (status === 422 && error.success && Array.isArray(error.data.detail)) {
+    const messages: string[] = [];
+    const fieldErrors: Record<string, string[]> = {};
+    for (const item of error.data.detail) {
+      const loc = item.loc ?? [];
+      const key = loc[0] === 'body' && typeof loc[1] === 'string' ? loc[1] : null;
+      const field = key ? (FIELD_OF_BODY_KEY[key] ?? key) : '_';
+      messages.push(key ? `${key}: ${item.msg}` : item.msg);
+      (fieldErrors[field] ??= []).push(item.msg);
+    }
+    return new RemoteRejected(422, messages, fieldErrors);
+  }
+  if (status === 400 || status === 403 || status === 422) {
+    const why =
+      detail ||
+      (status === 403 ? 'Atomscale refused this (HTTP 403): the API key may lack the write or delete permission.' : `Atomscale refused this (HTTP ${status}).`);
+    return new RemoteRejected(status, [why]);
+  }
+  if (status === 404) {
+    return new RemoteProtocolError(`Atomscale has no ${req.path} at this base URL (HTTP 404). Check the base URL, e.g. https://api.atomscale.ai.`);
+  }
+  return new RemoteProtocolError(`Atomscale answered ${req.method} ${req.path} with HTTP ${status}${detail ? ` (${detail})` : ''}.`);
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Headers): number | null {
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}

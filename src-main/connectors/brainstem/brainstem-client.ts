@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import type { HttpRequest, RemoteHttp } from '../http';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { drfError, type ListPage, listPage } from './brainstem-wire';
+
+/**
+ * Status and error-body mapping for BrainSTEM's DRF API, and paging through its lists. 5xx bodies
+ * are often HTML (Django's or nginx's error pages), so nothing assumes JSON there.
+ */
+export const PRIVATE_API = '/api/private';
+/** The most dynamic-rest serves per page. */
+export const PAGE_LIMIT = 100;
+/** Writes (and the lookups that guard them) go ahead of pulls at the limiter. */
+export const PUSH_PRIORITY = 10;
+
+function describe(req: HttpRequest): string {
+  return `${req.method} ${req.path}`;
+}
+
+/** Sends one request; returns the parsed body of a 2xx (undefined for an expected empty one), or throws a classified error. */
+export async function brainstemCall<T>(http: RemoteHttp, req: HttpRequest, body: z.ZodType<T> | null): Promise<T> {
+  const res = await http.request(req);
+  if (res.status >= 500) throw new RemoteUnavailable(`BrainSTEM had a server error (HTTP ${res.status}).`, true, res.status);
+  const error = drfError.safeParse(res.json);
+  const detail = error.success && typeof error.data.detail === 'string' ? error.data.detail : '';
+  if (res.status === 429) {
+    throw new RemoteRateLimited(retryAfterMs(res.headers.get('retry-after')), `BrainSTEM asked us to slow down: ${detail || 'HTTP 429'}.`);
+  }
+  if (res.status === 401) {
+    throw new RemoteAuthFailed(401, `BrainSTEM rejected the API token (key rejected: ${detail || 'HTTP 401'}). Create a new Personal Access Token and enter it in this connection's settings.`);
+  }
+  if (res.status === 400 && error.success && !detail) {
+    const fieldErrors = drfFieldErrors(error.data);
+    const messages = Object.entries(fieldErrors).map(([field, list]) => (field === '_' ? list.join(' ') : `${field}: ${list.join(' ')}`));
+    throw new RemoteRejected(400, messages, fieldErrors);
+  }
+  if (res.status >= 400) throw new RemoteRejected(res.status, [detail || `BrainSTEM refused ${describe(req)} (HTTP ${res.status}).`]);
+  if (res.status < 200 || res.status >= 300) {
+    throw new RemoteProtocolError(`BrainSTEM answered ${describe(req)} with HTTP ${res.status}, which its API does not document.`);
+  }
+  if (body === null) return undefined as T;
+  const parsed = body.safeParse(res.json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new RemoteProtocolError(
+      `BrainSTEM's reply to ${describe(req)} did not have the documented shape${issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''}.`,
+    );
+  }
+  return parsed.data;
+}
+
+/** DRF's `{field: [msgs]}` as field -> messages; `non_field_errors` and anything unplaceable go under '_'. */
+export function drfFieldErrors(body: Record<string, unknown>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const field = key === 'non_field_errors' ? '_' : key;
+    const messages = flatten(value);
+    if (messages.length > 0) (out[field] ??= []).push(...messages);
+  }
+  return out;
+}
+
+function flatten(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(flatten);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => flatten(v).map((m) => `${k}: ${m}`));
+  return value === null || value === undefined ? [] : [String(value)];
+}
+
+/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(header: string | null): number | null {
+  if (!header) return null;
+  const seconds = Number(header.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
+
+/**
+ * Pages through a list with `limit`/`offset`, handing each page over as it arrives (never the
+ * whole list). Stops when `next` is null; a server without `next` is followed by `count` or,
+ * failing that, by short pages.
+ */
+export async function* listPages<T>(
+  http: RemoteHttp,
+  path: string,
+  key: string,
+  item: z.ZodType<T>,
+  query: Record<string, string> = {},
+  priority = 0,
+): AsyncGenerator<ListPage<T>> {
+  const schema = listPage(key, item);
+  let offset = 0;
+  for (;;) {
+    const page = await brainstemCall(http, { method: 'GET', path, query: { ...query, limit: String(PAGE_LIMIT), offset: String(offset) }, priority }, schema);
+    yield page;
+    offset += page.items.length;
+    const more = page.next !== undefined ? page.next !== null : page.count !== null ? offset < page.count : page.items.length === PAGE_LIMIT;
+    if (!more || page.items.length === 0) return;
+  }
+}

@@ -1,0 +1,76 @@
+import type { z } from 'zod';
+import type { HttpRequest, HttpResponse, RemoteHttp } from '../http';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { cannlyticsFailure, cannlyticsSuccess } from './cannlytics-wire';
+
+/**
+ * Envelope and status mapping for Cannlytics. Every call is scoped to the connection's
+ * organisation. A 403 means two different things: a key whose user is not in the organisation
+ * (nothing will work until the settings change) or an action the user's role may not take
+ * (deleting without being owner/QA: that one edit is refused).
+ */
+export interface CannlyticsRequest extends Omit<HttpRequest, 'query'> {
+  query?: Record<string, string | undefined>;
+}
+
+export async function cannlyticsCall<T>(http: RemoteHttp, organizationId: string, req: CannlyticsRequest, data: z.ZodType<T>): Promise<T> {
+  if (!organizationId.trim()) {
+    throw new RemoteAuthFailed(403, 'Enter the Cannlytics Organization ID in the connection settings: every request needs one.');
+  }
+  const res = await http.request({ ...req, query: { organization_id: organizationId, ...req.query } });
+  if (res.status < 200 || res.status >= 300) throw classify(res, req, organizationId);
+  const envelope = cannlyticsSuccess.safeParse(res.json);
+  if (!envelope.success) {
+    throw new RemoteProtocolError(`Cannlytics answered ${req.method} ${req.path} with HTTP ${res.status} but not in its {success, data} format.`);
+  }
+  const parsed = data.safeParse(envelope.data.data);
+  if (!parsed.success) {
+    throw new RemoteProtocolError(
+      `Cannlytics' reply to ${req.method} ${req.path} did not have the documented shape: ${parsed.error.issues[0]?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+function classify(res: HttpResponse, req: CannlyticsRequest, organizationId: string): Error {
+  const failure = cannlyticsFailure.safeParse(res.json);
+  const said = failure.success ? ('message' in failure.data ? failure.data.message : failure.data.detail).replace(/\s+/g, ' ').trim() : '';
+  const status = res.status;
+  if (status >= 500) return new RemoteUnavailable(`Cannlytics had a server error (HTTP ${status}).`, true, status);
+  if (status === 429) {
+    return new RemoteRateLimited(retryAfterMs(res.headers), `Cannlytics asked us to slow down${said ? `: ${said}` : ' (HTTP 429).'}`);
+  }
+  if (status === 401) {
+    return new RemoteAuthFailed(401, 'Cannlytics did not accept the API key. Enter a valid key in the connection settings.');
+  }
+  // Both organisation messages name the organisation; the role and body messages do not.
+  if (status === 403 && /organization/i.test(said)) {
+    if (/organization_id parameter/i.test(said)) {
+      return new RemoteAuthFailed(403, 'Cannlytics wants an Organization ID with every request: enter it in the connection settings.');
+    }
+    return new RemoteAuthFailed(
+      403,
+      `The API key works, but its Cannlytics account is not an owner, QA or team member of the organization “${organizationId}”. ` +
+        'Check the Organization ID in the connection settings (it is case-sensitive), or ask that organization’s owner to add you.',
+    );
+  }
+  if (failure.success && (status === 400 || status === 403)) {
+    return new RemoteRejected(status, [said], /instrument_id/.test(said) ? { instrument_id: [said] } : {});
+  }
+  if (status === 413) return new RemoteRejected(413, ['The change is too large for Cannlytics to accept.']);
+  // Django's HTML pages (404 for a wrong path, 400 before the view runs), 405, 415: not a reply to this API.
+  return new RemoteProtocolError(
+    `Cannlytics answered ${req.method} ${req.path} with HTTP ${status}${said ? ` (${said})` : ''}. ` +
+      'Check the base URL: it should end in /api, e.g. https://console.cannlytics.com/api.',
+  );
+}
+
+/** `Retry-After` in seconds or as an HTTP date. */
+export function retryAfterMs(headers: Headers): number | null {
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}
