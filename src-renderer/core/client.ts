@@ -17,3 +17,10 @@ export function errorMessage(error: unknown): string {
 export function errorFields(error: unknown): FieldErrors {
   return error instanceof ContractCallError ? (error.error.fieldErrors ?? {}) : {};
 }
+
+/** The sentence above a form: the core's own words, unless they only repeat what the fields already show. */
+export function formErrorSummary(error: unknown, fieldNames: readonly string[]): string {
+  const keys = Object.keys(errorFields(error));
+  if (keys.length > 0 && keys.every((k) => fieldNames.includes(k))) return 'Some fields need attention.';
+  return errorMessage(error);
+}

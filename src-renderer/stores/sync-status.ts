@@ -27,6 +27,15 @@ export const useSyncStatus = create<SyncStatusState>((set) => ({
   },
 }));
 
+const STUCK_STATES = new Set<ConnectionStatus['state']>(['offline', 'key_rejected', 'paused', 'error']);
+
+/** States whose message explains why nothing moves; while pulling or pushing an old message is stale. */
+const EXPLAINED_STATES = new Set<ConnectionStatus['state']>(['offline', 'rate_limited', 'key_rejected', 'paused', 'error', 'waiting']);
+
+export function statusMessage(s: ConnectionStatus): string | null {
+  return s.message && EXPLAINED_STATES.has(s.state) ? s.message : null;
+}
+
 export interface SyncTotals {
   pending: number;
   rejected: number;
@@ -45,8 +54,9 @@ export function totalsOf(statuses: readonly ConnectionStatus[]): SyncTotals {
     t.rejected += s.rejected;
     t.conflicts += s.conflicts;
     t.done += s.done;
-    if (s.etaMs !== null) t.etaMs = Math.max(t.etaMs ?? 0, s.etaMs);
     if (s.state === 'paused') continue;
+    // An ETA only means something while the connection can actually send.
+    if (s.etaMs !== null && !STUCK_STATES.has(s.state)) t.etaMs = Math.max(t.etaMs ?? 0, s.etaMs);
     if (s.online && s.state !== 'offline') t.online++;
     else t.offline++;
   }

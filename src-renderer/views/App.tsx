@@ -105,7 +105,7 @@ function useGlobalShortcuts() {
         ui.openForm({ mode: 'create' });
       } else if (e.key === 'e') {
         const detail = useSelection.getState().detail;
-        if (!detail || !detail.editable || detail.deleted || ui.view !== 'records') return;
+        if (!detail || !detail.editable || detail.deleted || detail.conflictFields.length > 0 || ui.view !== 'records') return;
         e.preventDefault();
         ui.openForm({ mode: 'edit', id: detail.id });
       }

@@ -3,10 +3,10 @@ import type { Connection, ConnectionStatus } from '../../src-shared/contract';
 import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES, type SystemProfile } from '../../src-shared/domain/remotes';
 import type { FieldErrors } from '../../src-shared/domain/validation';
-import { client, errorFields, errorMessage } from '../core/client';
+import { client, errorFields, errorMessage, formErrorSummary } from '../core/client';
 import { formatRelative, plural, STATE_LABELS, systemLabel } from '../lib/format';
 import { useConnections } from '../stores/connections';
-import { useSyncStatus } from '../stores/sync-status';
+import { statusMessage, useSyncStatus } from '../stores/sync-status';
 import { useFormShortcuts } from './shortcuts';
 
 const PROFILES = Object.values(SYSTEM_PROFILES).filter((p): p is SystemProfile => Boolean(p));
@@ -160,7 +160,7 @@ function ConnectionCard({
           </dd>
         </div>
       </dl>
-      {status?.message ? <p className="muted small">{status.message}</p> : null}
+      {status && statusMessage(status) ? <p className="muted small">{statusMessage(status)}</p> : null}
       {check ? (
         <p className={check.ok ? 'notice notice-ok' : 'error-box'} role="status">
           {check.message}
@@ -278,8 +278,9 @@ function ConnectionForm({ connection, onDone }: { connection: Connection | null;
       await Promise.all([useConnections.getState().load(), useSyncStatus.getState().load()]);
       onDone(saved);
     } catch (error) {
+      const settingNames = (profile?.settings ?? []).flatMap((x) => [x.name, `settings.${x.name}`]);
       setErrors(errorFields(error));
-      setMessage(errorMessage(error));
+      setMessage(formErrorSummary(error, ['system', 'name', 'baseUrl', 'apiKey', ...settingNames]));
     } finally {
       setSaving(false);
     }
@@ -334,18 +335,30 @@ function ConnectionForm({ connection, onDone }: { connection: Connection | null;
           spellCheck={false}
         />
       </Field>
-      {(profile?.settings ?? []).map((s) => (
-        <Field key={s.name} id={`conn-setting-${s.name}`} label={s.label} errors={err(s.name)} help={s.help}>
-          <input
-            id={`conn-setting-${s.name}`}
-            type="text"
-            value={settings[s.name] ?? ''}
-            aria-required={s.required || undefined}
-            onChange={(e) => setSettings((x) => ({ ...x, [s.name]: e.target.value }))}
-            autoComplete="off"
-          />
-        </Field>
-      ))}
+      {(profile?.settings ?? []).map((s) =>
+        // Checkbox settings are stored as 'yes' or ''.
+        (s as { input?: string }).input === 'checkbox' ? (
+          <Field key={s.name} id={`conn-setting-${s.name}`} label={s.label} errors={err(s.name)} help={s.help} inline>
+            <input
+              id={`conn-setting-${s.name}`}
+              type="checkbox"
+              checked={settings[s.name] === 'yes'}
+              onChange={(e) => setSettings((x) => ({ ...x, [s.name]: e.target.checked ? 'yes' : '' }))}
+            />
+          </Field>
+        ) : (
+          <Field key={s.name} id={`conn-setting-${s.name}`} label={s.label} errors={err(s.name)} help={s.help}>
+            <input
+              id={`conn-setting-${s.name}`}
+              type="text"
+              value={settings[s.name] ?? ''}
+              aria-required={s.required || undefined}
+              onChange={(e) => setSettings((x) => ({ ...x, [s.name]: e.target.value }))}
+              autoComplete="off"
+            />
+          </Field>
+        ),
+      )}
       <Field
         id="conn-key"
         label="API key"
@@ -369,14 +382,41 @@ function ConnectionForm({ connection, onDone }: { connection: Connection | null;
 
 type Describable = ReactElement<{ 'aria-describedby'?: string; 'aria-invalid'?: boolean }>;
 
-function Field({ id, label, help, errors, children }: { id: string; label: string; help?: string; errors?: string[]; children: Describable }) {
+function Field({
+  id,
+  label,
+  help,
+  errors,
+  inline,
+  children,
+}: {
+  id: string;
+  label: string;
+  help?: string;
+  errors?: string[];
+  /** Checkbox first, label beside it. */
+  inline?: boolean;
+  children: Describable;
+}) {
   const describedBy = [help ? `${id}-help` : '', errors?.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
+  const input = cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': errors?.length ? true : undefined });
   return (
     <div className={`form-field${errors?.length ? ' has-error' : ''}`}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      {cloneElement(children, { 'aria-describedby': describedBy, 'aria-invalid': errors?.length ? true : undefined })}
+      {inline ? (
+        <div className="inline-field">
+          {input}
+          <label htmlFor={id} className="field-label">
+            {label}
+          </label>
+        </div>
+      ) : (
+        <>
+          <label htmlFor={id} className="field-label">
+            {label}
+          </label>
+          {input}
+        </>
+      )}
       {help ? (
         <p id={`${id}-help`} className="help">
           {help}

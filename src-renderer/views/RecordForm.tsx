@@ -4,7 +4,7 @@ import { sameValue } from '../../src-shared/domain/field-diff';
 import type { Fields, RecordKind } from '../../src-shared/domain/record-kinds';
 import { kindProfile, SYSTEM_PROFILES, type FieldSpec, type KindProfile } from '../../src-shared/domain/remotes';
 import { type FieldErrors, validateWith } from '../../src-shared/domain/validation';
-import { client, errorFields, errorMessage } from '../core/client';
+import { client, errorFields, formErrorSummary } from '../core/client';
 import { systemLabel } from '../lib/format';
 import { fromFormValues, mergeErrors, toFormValues, type FormValues } from '../lib/form-values';
 import { useConnections, type Category } from '../stores/connections';
@@ -153,7 +153,7 @@ function FieldsForm({ title, profile, connectionId, initial, initialErrors, init
       await useSelection.getState().select(id);
     } catch (error) {
       setErrors(errorFields(error));
-      setMessage(errorMessage(error));
+      setMessage(formErrorSummary(error, profile.fields.map((f) => f.name)));
       focusFirstError(formRef.current);
     } finally {
       setSaving(false);

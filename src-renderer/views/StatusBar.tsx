@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ConnectionStatus } from '../../src-shared/contract';
 import { client, errorMessage } from '../core/client';
 import { formatDuration, plural, STATE_LABELS } from '../lib/format';
-import { totalsOf, useSyncStatus } from '../stores/sync-status';
+import { statusMessage, totalsOf, useSyncStatus } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 
 /** Always visible: are we online, what is waiting, how far along, and why it is stuck if it is. */
@@ -24,7 +24,10 @@ export function StatusBar() {
             ? { label: 'Offline', tone: 'bad' }
             : { label: `${t.offline} of ${active.length} offline`, tone: 'warn' };
   const progressMax = t.done + t.pending;
-  const messages = statuses.filter((s) => s.message && s.state !== 'idle');
+  const messages = statuses.flatMap((s) => {
+    const message = statusMessage(s);
+    return message ? [{ id: s.connectionId, state: s.state, text: statuses.length > 1 ? `${s.name}: ${message}` : message }] : [];
+  });
 
   return (
     <footer className="statusbar" aria-label="Sync status">
@@ -49,21 +52,20 @@ export function StatusBar() {
         {t.conflicts > 0 ? (
           <span className="counter counter-conflict">{plural(t.conflicts, 'conflict')}</span>
         ) : null}
-        {t.pending > 0 && t.etaMs !== null ? (
+        {t.pending > 0 && (t.etaMs !== null || t.done > 0) ? (
           <span className="progress">
             <progress value={t.done} max={progressMax} aria-label="Sync progress" />
             <span>
               {t.done} / {progressMax} sent
-              {t.etaMs !== null && t.offline === 0 ? ` · ${formatDuration(t.etaMs)} at the server's rate limit` : ''}
+              {t.etaMs !== null ? ` · ${formatDuration(t.etaMs)} at the server's rate limit` : ''}
             </span>
           </span>
         ) : null}
       </div>
       <div className="status-group status-messages" aria-live="polite">
-        {messages.map((s) => (
-          <span key={s.connectionId} className={`status-message status-${s.state}`} title={s.message ?? ''}>
-            {statuses.length > 1 ? `${s.name}: ` : ''}
-            {s.message}
+        {messages.map((m) => (
+          <span key={m.id} className={`status-message status-${m.state}`} title={m.text}>
+            {m.text}
           </span>
         ))}
         {syncError ? <span className="status-message status-error">{syncError}</span> : null}
@@ -87,7 +89,7 @@ function ConnectionChip({ status: s }: { status: ConnectionStatus }) {
   const online = s.online && s.state !== 'offline';
   const tone = s.state === 'paused' ? 'neutral' : !online || s.state === 'key_rejected' || s.state === 'error' ? 'bad' : s.state === 'rate_limited' || s.state === 'waiting' ? 'warn' : 'ok';
   return (
-    <span className={`chip chip-${tone}`} title={s.message ?? undefined}>
+    <span className={`chip chip-${tone}`} title={statusMessage(s) ?? undefined}>
       <span className="dot" aria-hidden="true" />
       {s.name}: {s.state === 'paused' ? 'paused' : online ? `online, ${STATE_LABELS[s.state]}` : 'offline'}
     </span>
