@@ -1,12 +1,12 @@
+import { z } from 'zod';
 import { brainstemEquipmentSchema, EQUIPMENT_FIELDS } from '../../../src-shared/domain/remotes/brainstem-equipment';
 import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { validateWith } from '../../../src-shared/domain/validation';
 import type { ConnectorContext, PullSink, PushOp, PushResult, RemoteRecord } from '../connector';
 import { RemoteRejected } from '../remote-errors';
-import type { BrainstemKind } from './brainstem-kind';
 import { brainstemCall, listPages, PRIVATE_API, PUSH_PRIORITY } from './brainstem-client';
+import type { BrainstemKind } from './brainstem-kind';
 import { type WireEquipment, wireEquipment } from './brainstem-wire';
-import { z } from 'zod';
 
 /**
  * Equipment (`modules/equipment`, §1.5). Not subject to approval: a write is live at once.
