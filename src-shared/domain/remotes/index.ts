@@ -1,11 +1,15 @@
 import type { RecordKind, SystemId } from '../record-kinds';
+import { atomscaleProfile } from './atomscale';
 import { brainstemProfile } from './brainstem';
+import { cannlyticsProfile } from './cannlytics';
 import { catalogProfile } from './catalog';
 import type { KindProfile, SystemProfile } from './profile';
 
 /** One line per remote system. */
 export const SYSTEM_PROFILES: Partial<Record<SystemId, SystemProfile>> = {
   catalog: catalogProfile,
+  cannlytics: cannlyticsProfile,
+  atomscale: atomscaleProfile,
   brainstem: brainstemProfile,
 };
 

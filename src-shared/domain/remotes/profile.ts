@@ -72,6 +72,11 @@ export interface FieldSpec {
   coordinates?: CoordinatesSpec;
   /** Shown but never editable (server-assigned). */
   readOnly?: boolean;
+  /**
+   * Editable in the create form only, fixed once the record exists remotely (e.g. a client-chosen
+   * key). Main refuses a change after the create has left the machine.
+   */
+  createOnly?: boolean;
 }
 
 /** The pick list a field's choices come from, if any. */
@@ -112,8 +117,14 @@ export interface KindProfile {
   summarize(fields: Fields): RecordSummary;
   quickActions?: readonly QuickAction[];
   /**
-   * Proposes a remote id for a new record where the client chooses it (e.g. Cannlytics'
-   * `instrument_id` from the name); the form shows it editable.
+   * Where the client chooses the remote id (e.g. Cannlytics' `instrument_id`): the field holding
+   * it. Main keeps it unique among the connection's records of this kind, and the connector
+   * reports it back as the remote id once the create is acknowledged. Its spec is `createOnly`.
+   */
+  remoteKeyField?: string;
+  /**
+   * Proposes a value for `remoteKeyField` from the other fields (e.g. from the name); the create
+   * form shows it editable, and main uses it when a create leaves the key blank.
    */
   proposeRemoteKey?(fields: Fields): string;
 }
