@@ -106,3 +106,13 @@ function toUnavailable(error: unknown, url: URL): RemoteUnavailable {
   }
   return new RemoteUnavailable(`The connection to ${url.host} failed${code ? ` (${code})` : ''}.`, true, null, true);
 }
+
+/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(headers: Headers): number | null {
+  const value = headers.get('retry-after')?.trim();
+  if (!value) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+}

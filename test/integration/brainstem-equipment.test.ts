@@ -293,7 +293,7 @@ describe('brainstem connection errors', () => {
   it('a rejected token (401) puts the connection in key_rejected with a clear message', async () => {
     const c = await app.client.call('connections.save', { system: 'brainstem', name: 'Bad token', baseUrl: emulator.baseUrl, settings: {}, apiKey: 'not-a-token' });
     const status = await waitFor('key rejected', async () => (await app.client.call('sync.status', {})).find((s) => s.state === 'key_rejected'));
-    expect(status.message).toMatch(/rejected the API key/);
+    expect(status.message).toMatch(/BrainSTEM rejected the API token.*Your edits stay queued\./);
     const check = await app.client.call('connections.check', { id: c.id });
     expect(check.ok).toBe(false);
     expect(check.message).toMatch(/^BrainSTEM rejected the API token \(key rejected: Invalid token\.\)/);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { HttpRequest, RemoteHttp } from '../http';
+import { type HttpRequest, type RemoteHttp, retryAfterMs } from '../http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
 import { drfError, type ListPage, listPage } from './brainstem-wire';
 
@@ -24,7 +24,7 @@ export async function brainstemCall<T>(http: RemoteHttp, req: HttpRequest, body:
   const error = drfError.safeParse(res.json);
   const detail = error.success && typeof error.data.detail === 'string' ? error.data.detail : '';
   if (res.status === 429) {
-    throw new RemoteRateLimited(retryAfterMs(res.headers.get('retry-after')), `BrainSTEM asked us to slow down: ${detail || 'HTTP 429'}.`);
+    throw new RemoteRateLimited(retryAfterMs(res.headers), `BrainSTEM asked us to slow down: ${detail || 'HTTP 429'}.`);
   }
   if (res.status === 401) {
     throw new RemoteAuthFailed(401, `BrainSTEM rejected the API token (key rejected: ${detail || 'HTTP 401'}). Create a new Personal Access Token and enter it in this connection's settings.`);
@@ -67,14 +67,6 @@ function flatten(value: unknown): string[] {
   return value === null || value === undefined ? [] : [String(value)];
 }
 
-/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(header: string | null): number | null {
-  if (!header) return null;
-  const seconds = Number(header.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}
 
 /**
  * Pages through a list with `limit`/`offset`, handing each page over as it arrives (never the

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { HttpRequest, HttpResponse, RemoteHttp } from '../http';
+import { type HttpRequest, type HttpResponse, type RemoteHttp, retryAfterMs } from '../http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
 import { cannlyticsFailure, cannlyticsSuccess } from './cannlytics-wire';
 
@@ -65,12 +65,3 @@ function classify(res: HttpResponse, req: CannlyticsRequest, organizationId: str
   );
 }
 
-/** `Retry-After` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: Headers): number | null {
-  const value = headers.get('retry-after');
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
-}

@@ -66,6 +66,7 @@ export class ConnectionSync {
   private offlineStreak = 0;
   private rateLimitStreak = 0;
   private rejectedKey: string | null = null;
+  private authMessage: string | null = null;
   private running: Promise<void> | undefined;
   private generation = 0;
   private nextPollAt = 0;
@@ -139,7 +140,9 @@ export class ConnectionSync {
       this.message = 'Paused: edits stay queued until you resume.';
       return Infinity;
     }
-    if (this.rejectedKey !== null && this.rejectedKey === info.apiKey) {
+    // Refused credentials stay refused until the user changes the key, URL or settings.
+    const credentials = JSON.stringify([info.apiKey, info.baseUrl, info.settings]);
+    if (this.rejectedKey !== null && this.rejectedKey === credentials) {
       this.state = 'key_rejected';
       return Infinity;
     }
@@ -149,12 +152,7 @@ export class ConnectionSync {
     const outcome = await this.pushAll(ctx);
     if (outcome === 'offline') return this.wentOffline();
     if (outcome === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
-    if (outcome === 'key_rejected') {
-      this.rejectedKey = info.apiKey;
-      this.state = 'key_rejected';
-      this.message = `The server rejected the API key of this connection. Enter a valid key in its settings.`;
-      return Infinity;
-    }
+    if (outcome === 'key_rejected') return this.keyRejected(credentials);
 
     const polled = await this.pollProposals(ctx);
     if (polled === 'offline') return this.wentOffline();
@@ -165,12 +163,7 @@ export class ConnectionSync {
       const pulled = await this.pull(ctx);
       if (pulled === 'offline') return this.wentOffline();
       if (pulled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
-      if (pulled === 'key_rejected') {
-        this.rejectedKey = info.apiKey;
-        this.state = 'key_rejected';
-        this.message = `The server rejected the API key of this connection. Enter a valid key in its settings.`;
-        return Infinity;
-      }
+      if (pulled === 'key_rejected') return this.keyRejected(credentials);
       if (pulled === 'error') return Date.now() + backoffMs(++this.offlineStreak, this.o.connectionBackoff);
     }
 
@@ -183,6 +176,14 @@ export class ConnectionSync {
     const nextPull = Date.parse(this.lastPullAt ?? nowIso()) + this.o.pullIntervalMs;
     const nextPoll = this.o.connector.pollProposals && (await pendingProposalIds(this.o.db, this.o.connectionId)).length > 0 ? this.nextPollAt : Infinity;
     return Math.min(due ?? Infinity, nextPull, nextPoll);
+  }
+
+  private keyRejected(credentials: string): number {
+    this.rejectedKey = credentials;
+    this.state = 'key_rejected';
+    // The connector's own words say what was refused (the key, or e.g. the organisation); say what to do.
+    this.message = `${this.authMessage ?? "The server rejected this connection's API key; enter a valid one in its settings."} Your edits stay queued.`;
+    return Infinity;
   }
 
   private wentOffline(): number {
@@ -299,6 +300,7 @@ export class ConnectionSync {
     }
     if (error instanceof RemoteAuthFailed) {
       this.online = true;
+      this.authMessage = error.message;
       for (const op of ops) await this.o.outbox.requeue(op.id, 0, error.message, true);
       return 'key_rejected';
     }
@@ -398,7 +400,10 @@ export class ConnectionSync {
         this.rateLimited(error);
         return 'rate_limited';
       }
-      if (error instanceof RemoteAuthFailed) return 'key_rejected';
+      if (error instanceof RemoteAuthFailed) {
+        this.authMessage = error.message;
+        return 'key_rejected';
+      }
       if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
       this.state = 'error';
       this.message = `Could not refresh from the server: ${describe(error)}`;
