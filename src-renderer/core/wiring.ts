@@ -1,4 +1,5 @@
 import { client, link } from './client';
+import { useApprovals } from '../stores/approvals';
 import { useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
 import { useRecords } from '../stores/records';
@@ -32,6 +33,7 @@ export function wireStores(): () => void {
     const selected = useSelection.getState().id;
     if (selected && (ids === null || ids.has(selected))) void useSelection.getState().reload();
     if (useUi.getState().view === 'pending') void useOutbox.getState().load();
+    if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
   };
 
   const offChanged = client.on('records.changed', ({ ids }) => {
@@ -48,9 +50,10 @@ export function wireStores(): () => void {
     if (known !== now) void useConnections.getState().load();
     for (const s of statuses) {
       const prev = before.find((b) => b.connectionId === s.connectionId);
-      if (s.lastPullAt && s.lastPullAt !== prev?.lastPullAt) void useConnections.getState().loadCategories(s.connectionId);
+      if (s.lastPullAt && s.lastPullAt !== prev?.lastPullAt) void useConnections.getState().loadPickLists(s.connectionId);
     }
     if (useUi.getState().view === 'pending') void useOutbox.getState().load();
+    if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
   });
 
   let wasDropped = false;

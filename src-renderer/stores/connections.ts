@@ -1,8 +1,12 @@
 import { create } from 'zustand';
 import type { Connection } from '../../src-shared/contract';
+import type { SystemId } from '../../src-shared/domain/record-kinds';
+import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
+import { pickListOf } from '../../src-shared/domain/remotes/profile';
 import { client, errorMessage } from '../core/client';
 
-export interface Category {
+/** One choice of a pick list pulled from a remote (the catalog's categories, BrainSTEM's setups...). */
+export interface PickItem {
   remoteId: string;
   name: string;
   description: string;
@@ -12,36 +16,61 @@ interface ConnectionsState {
   connections: Connection[];
   loaded: boolean;
   error: string | null;
-  /** connectionId -> its categories as last pulled. */
-  categories: Record<string, Category[]>;
+  /** `${connectionId}:${source}` -> the pick list as last pulled. */
+  pickLists: Record<string, PickItem[]>;
   load(): Promise<void>;
-  loadCategories(connectionId: string): Promise<void>;
+  /** Reloads every pick list the connection's forms use (after a pull). */
+  loadPickLists(connectionId: string): Promise<void>;
 }
 
-/** Remote profiles and the lists pulled with them (categories). */
+/** The pick-list sources a system's forms draw on. */
+export function pickListSources(system: SystemId): string[] {
+  const sources = new Set<string>();
+  for (const kind of SYSTEM_PROFILES[system]?.kinds ?? []) {
+    for (const spec of kind.fields) {
+      const pick = pickListOf(spec);
+      if (pick) sources.add(pick.source);
+    }
+  }
+  return [...sources];
+}
+
+/** Remote profiles and the pick lists pulled with them. */
 export const useConnections = create<ConnectionsState>((set, get) => ({
   connections: [],
   loaded: false,
   error: null,
-  categories: {},
+  pickLists: {},
   async load() {
     try {
       const connections = await client.call('connections.list', {});
       set({ connections, loaded: true, error: null });
-      await Promise.all(connections.map((c) => get().loadCategories(c.id)));
+      await Promise.all(connections.map((c) => get().loadPickLists(c.id)));
     } catch (error) {
       set({ error: errorMessage(error) });
     }
   },
-  async loadCategories(connectionId) {
-    try {
-      const list = await client.call('categories.list', { connectionId });
-      set((s) => ({ categories: { ...s.categories, [connectionId]: list.map(({ remoteId, name, description }) => ({ remoteId, name, description })) } }));
-    } catch {
-      // The connection may have just been removed; its categories go with it.
-    }
+  async loadPickLists(connectionId) {
+    const connection = get().connections.find((c) => c.id === connectionId);
+    if (!connection) return;
+    await Promise.all(
+      pickListSources(connection.system).map(async (source) => {
+        try {
+          const list = await client.call('categories.list', { connectionId, ...(source === 'categories' ? {} : { source }) });
+          const items = list.map(({ remoteId, name, description }) => ({ remoteId, name, description }));
+          set((s) => ({ pickLists: { ...s.pickLists, [`${connectionId}:${source}`]: items } }));
+        } catch {
+          // The connection may have just been removed; its lists go with it.
+        }
+      }),
+    );
   },
 }));
+
+export function usePickLists(connectionId: string): (source: string) => PickItem[] {
+  const lists = useConnections((s) => s.pickLists);
+  return (source) => lists[`${connectionId}:${source}`] ?? [];
+}
 
 export function connectionName(connections: readonly Connection[], id: string): string {
   return connections.find((c) => c.id === id)?.name ?? 'Removed connection';

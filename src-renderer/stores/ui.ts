@@ -1,9 +1,13 @@
 import { create } from 'zustand';
 import type { RecordKind } from '../../src-shared/domain/record-kinds';
 
-export type View = 'records' | 'pending' | 'connections';
+export type View = 'records' | 'pending' | 'approvals' | 'connections';
 
-export type RecordForm = { mode: 'create'; kind?: RecordKind; connectionId?: string } | { mode: 'edit'; id: string };
+export type RecordForm =
+  | { mode: 'create'; kind?: RecordKind; connectionId?: string }
+  | { mode: 'edit'; id: string }
+  /** One of the kind profile's quick actions on a record: a few fields, prefilled. */
+  | { mode: 'quick'; id: string; actionId: string };
 
 interface UiState {
   view: View;

@@ -5,6 +5,7 @@ import { useSelection } from '../stores/selection';
 import { totalsOf, useSyncStatus } from '../stores/sync-status';
 import { useUi, type View } from '../stores/ui';
 import { DISCONNECTED_MESSAGE } from '../core/transport';
+import { ApprovalsView } from './ApprovalsView';
 import { ConnectionsView } from './ConnectionsView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
@@ -14,6 +15,7 @@ import { isTyping } from './shortcuts';
 const TABS: { view: View; label: string }[] = [
   { view: 'records', label: 'Records' },
   { view: 'pending', label: 'Pending changes' },
+  { view: 'approvals', label: 'Approvals' },
   { view: 'connections', label: 'Connections' },
 ];
 
@@ -22,6 +24,9 @@ export function App() {
   const show = useUi((s) => s.show);
   const statuses = useSyncStatus((s) => s.statuses);
   const totals = totalsOf(statuses);
+  // The reviewer's queue only for connections set up as reviewer (administrator) accounts.
+  const reviewer = useConnections((s) => s.connections.some((c) => c.settings.reviewer === 'yes'));
+  const tabs = TABS.filter((t) => t.view !== 'approvals' || reviewer || view === 'approvals');
   useGlobalShortcuts();
 
   return (
@@ -29,7 +34,7 @@ export function App() {
       <header className="topbar">
         <h1 className="brand">BenchSync</h1>
         <nav aria-label="Views" className="tabs">
-          {TABS.map((t) => (
+          {tabs.map((t) => (
             <button
               key={t.view}
               type="button"
@@ -52,7 +57,7 @@ export function App() {
       </header>
       <LinkBanner />
       <main className="main">
-        {view === 'records' ? <RecordsView /> : view === 'pending' ? <PendingView /> : <ConnectionsView />}
+        {view === 'records' ? <RecordsView /> : view === 'pending' ? <PendingView /> : view === 'approvals' ? <ApprovalsView /> : <ConnectionsView />}
       </main>
       <StatusBar />
     </div>

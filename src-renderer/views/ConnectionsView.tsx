@@ -4,6 +4,7 @@ import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES, type SystemProfile } from '../../src-shared/domain/remotes';
 import type { FieldErrors } from '../../src-shared/domain/validation';
 import { client, errorFields, errorMessage, formErrorSummary } from '../core/client';
+import { downloadText } from '../lib/download';
 import { formatRelative, plural, STATE_LABELS, systemLabel } from '../lib/format';
 import { useConnections } from '../stores/connections';
 import { statusMessage, useSyncStatus } from '../stores/sync-status';
@@ -222,6 +223,19 @@ function ConnectionCard({
           <p>
             “{c.name}” has {plural(removing.pendingEdits, 'edit')} not yet sent to the server. Removing it discards them for good.
           </p>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() =>
+              void act(async () => {
+                const copy = await client.call('outbox.export', { connectionId: c.id });
+                downloadText(copy.filename, copy.json, 'application/json');
+              })
+            }
+          >
+            Save a copy of the edits
+          </button>
           <button type="button" className="button danger" disabled={busy} onClick={() => void remove(true)}>
             Discard {plural(removing.pendingEdits, 'edit')} and remove
           </button>

@@ -1,17 +1,36 @@
+import type { Fields } from '../../src-shared/domain/record-kinds';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
-import { str } from '../../src-shared/domain/remotes/profile';
-import type { Category } from '../stores/connections';
+import { pickListOf, str } from '../../src-shared/domain/remotes/profile';
+import { describeCoordinates } from '../lib/coordinates';
+import { formatDateTime } from '../lib/datetime';
+import type { PickItem } from '../stores/connections';
 
-/** A field's value as the kind profile says to show it (categories by name, lists as lists). */
-export function FieldValue({ spec, value, categories }: { spec: FieldSpec; value: unknown; categories: readonly Category[] }) {
-  if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) {
-    return <span className="muted">—</span>;
-  }
-  if (spec.options && !Array.isArray(spec.options)) {
-    const c = categories.find((x) => x.remoteId === str(value));
-    return <span>{c ? c.name : `Unknown category #${str(value)}`}</span>;
+export type PickLists = (source: string) => readonly PickItem[];
+
+function isEmpty(value: unknown): boolean {
+  return (
+    value === undefined ||
+    value === null ||
+    value === '' ||
+    (Array.isArray(value) && value.length === 0) ||
+    (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0)
+  );
+}
+
+const EMPTY = <span className="muted">—</span>;
+
+/** A field's value as the kind profile says to show it (pick lists by name, lists as lists, times local). */
+export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fields; pick: PickLists }) {
+  const value = fields[spec.name];
+  if (isEmpty(value) && spec.input !== 'checkbox') return EMPTY;
+  const pickList = pickListOf(spec);
+  if (pickList) {
+    const item = pick(pickList.source).find((x) => x.remoteId === str(value));
+    return <span>{item ? item.name : `Unknown (${str(value)})`}</span>;
   }
   switch (spec.input) {
+    case 'select':
+      return <span>{spec.optionLabels?.[str(value)] ?? str(value)}</span>;
     case 'list':
       return Array.isArray(value) ? (
         <ul className="value-list">
@@ -28,6 +47,13 @@ export function FieldValue({ spec, value, categories }: { spec: FieldSpec; value
       return <pre className="value-json">{JSON.stringify(value, null, 2)}</pre>;
     case 'checkbox':
       return <span>{value ? 'Yes' : 'No'}</span>;
+    case 'datetime':
+      return <time dateTime={str(value)}>{formatDateTime(value)}</time>;
+    case 'date':
+      // Some systems store "none" as 0.
+      return value === 0 ? EMPTY : <span>{str(value).slice(0, 10)}</span>;
+    case 'coordinates':
+      return spec.coordinates ? <span>{describeCoordinates(spec.coordinates, fields, spec.name) || '—'}</span> : <span>{JSON.stringify(value)}</span>;
     default: {
       const text = str(value);
       if (/^https?:\/\//.test(text)) {

@@ -35,6 +35,11 @@ export function PendingView() {
   };
 
   const openRecord = (op: PendingOpDto) => {
+    // A reviewer's decision belongs to the approvals queue, not to a record.
+    if (op.type === 'accept' || op.type === 'reject') {
+      useUi.getState().show('approvals');
+      return;
+    }
     useUi.getState().openForm(null);
     useUi.getState().show('records');
     void useSelection.getState().select(op.recordId);

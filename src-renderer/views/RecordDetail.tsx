@@ -4,19 +4,19 @@ import { sameValue } from '../../src-shared/domain/field-diff';
 import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
 import { formatRelative, kindLabel, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
-import { connectionName, useConnections, type Category } from '../stores/connections';
+import { connectionName, useConnections } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { ConfirmButton } from './ConfirmButton';
-import { FieldValue } from './FieldValue';
+import { FieldValue, type PickLists } from './FieldValue';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
   const loading = useSelection((s) => s.loading);
   const error = useSelection((s) => s.error);
   const connections = useConnections((s) => s.connections);
-  const categoriesByConnection = useConnections((s) => s.categories);
+  const pickLists = useConnections((s) => s.pickLists);
   const openForm = useUi((s) => s.openForm);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -33,7 +33,7 @@ export function RecordDetail() {
 
   const profile = SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind);
   const specs = profile?.fields ?? Object.keys(detail.fields).map((name): FieldSpec => ({ name, label: name, input: 'text' }));
-  const categories = categoriesByConnection[detail.connectionId] ?? [];
+  const pick: PickLists = (source) => pickLists[`${detail.connectionId}:${source}`] ?? [];
   const inConflict = detail.conflictFields.length > 0;
   const canEdit = detail.editable && !detail.deleted && !inConflict && (profile?.canUpdate ?? false);
   const canDelete = detail.editable && !detail.deleted && !inConflict && (profile?.canDelete ?? false);
@@ -69,10 +69,17 @@ export function RecordDetail() {
       {canEdit || canDelete ? (
         <div className="actions">
           {canEdit ? (
-          <button type="button" className="button" onClick={() => openForm({ mode: 'edit', id: detail.id })} title="Edit (e)">
-            Edit
-          </button>
-        ) : null}
+            <button type="button" className="button" onClick={() => openForm({ mode: 'edit', id: detail.id })} title="Edit (e)">
+              Edit
+            </button>
+          ) : null}
+          {canEdit
+            ? (profile?.quickActions ?? []).map((a) => (
+                <button key={a.id} type="button" className="button" onClick={() => openForm({ mode: 'quick', id: detail.id, actionId: a.id })}>
+                  {a.label}
+                </button>
+              ))
+            : null}
           {canDelete && !confirmDelete ? (
             <button type="button" className="button danger" onClick={() => setConfirmDelete(true)}>
               Delete
@@ -110,6 +117,12 @@ export function RecordDetail() {
           view it but not edit or delete it.
         </p>
       ) : null}
+      {detail.editable && profile && !profile.canUpdate ? (
+        <p className="notice">
+          {systemLabel(detail.system)} does not let BenchSync edit {profile.label.toLowerCase()} records
+          {profile.canDelete ? '; you can delete them and create new ones.' : '.'}
+        </p>
+      ) : null}
       {detail.deleted ? (
         <p className="notice notice-warn">Deleted here. The delete is sent when the server can be reached; discard it below to keep the record.</p>
       ) : null}
@@ -119,15 +132,16 @@ export function RecordDetail() {
         </p>
       ) : null}
 
+      {detail.proposal ? <ProposalPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
       <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={canFixRejected(detail) ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
-      {inConflict ? <ConflictPanel detail={detail} specs={specs} categories={categories} busy={busy} run={run} /> : null}
+      {inConflict ? <ConflictPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
 
       <dl className="fields">
         {specs.map((spec) => (
           <div key={spec.name} className="field-row">
             <dt>{spec.label}</dt>
             <dd>
-              <FieldValue spec={spec} value={detail.fields[spec.name]} categories={categories} />
+              <FieldValue spec={spec} fields={detail.fields} pick={pick} />
             </dd>
           </div>
         ))}
@@ -197,16 +211,53 @@ function FieldMessages({ fieldErrors, label }: { fieldErrors: Record<string, str
   );
 }
 
+/** A change the remote holds for an administrator: what was proposed, and what became of it. */
+function ProposalPanel({ detail, specs, pick, busy, run }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; pick: PickLists; busy: boolean; run: Run }) {
+  const proposal = detail.proposal!;
+  const changed = specs.filter((s) => proposal.action === 'Add' || !sameValue(proposal.fields[s.name], detail.fields[s.name]));
+  const rejected = proposal.status === 'Rejected';
+  return (
+    <section className={rejected ? 'proposal proposal-rejected' : 'proposal'} aria-label="Proposed change">
+      <h3>{rejected ? 'An administrator rejected this proposal' : 'Awaiting an administrator’s approval'}</h3>
+      <p>
+        {rejected
+          ? `${systemLabel(detail.system)} did not accept the ${proposal.action === 'Add' ? 'new record' : 'change'}.`
+          : `${systemLabel(detail.system)} holds this ${proposal.action === 'Add' ? 'new record' : 'change'} until an administrator accepts it; until then the fields below show the live values.`}
+        {proposal.message ? <span className="server-message"> {proposal.message}</span> : null}
+      </p>
+      {changed.length > 0 ? (
+        <dl className="fields compact">
+          {changed.map((spec) => (
+            <div key={spec.name} className="field-row">
+              <dt>{spec.label}</dt>
+              <dd>
+                <FieldValue spec={spec} fields={proposal.fields} pick={pick} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {rejected ? (
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('records.discardProposal', { id: detail.id }))}>
+            Discard proposal
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 function ConflictPanel({
   detail,
   specs,
-  categories,
+  pick,
   busy,
   run,
 }: {
   detail: RecordDetailDto;
   specs: readonly FieldSpec[];
-  categories: readonly Category[];
+  pick: PickLists;
   busy: boolean;
   run: Run;
 }) {
@@ -248,10 +299,10 @@ function ConflictPanel({
                     {detail.conflictFields.includes(spec.name) ? <span className="badge badge-conflict">conflict</span> : null}
                   </th>
                   <td>
-                    <FieldValue spec={spec} value={mine} categories={categories} />
+                    <FieldValue spec={spec} fields={detail.fields} pick={pick} />
                   </td>
                   <td>
-                    <FieldValue spec={spec} value={theirs} categories={categories} />
+                    <FieldValue spec={spec} fields={detail.remoteFields ?? {}} pick={pick} />
                   </td>
                 </tr>
               );

@@ -5,15 +5,23 @@ import type { Fields, RecordKind } from '../../src-shared/domain/record-kinds';
 import { kindProfile, SYSTEM_PROFILES, type FieldSpec, type KindProfile } from '../../src-shared/domain/remotes';
 import { type FieldErrors, validateWith } from '../../src-shared/domain/validation';
 import { client, errorFields, formErrorSummary } from '../core/client';
+import { today } from '../lib/datetime';
 import { systemLabel } from '../lib/format';
-import { fromFormValues, mergeErrors, toFormValues, type FormValues } from '../lib/form-values';
-import { useConnections, type Category } from '../stores/connections';
+import { fromFormValues, mergeErrors, toFormValue, toFormValues, type FormValue, type FormValues } from '../lib/form-values';
+import { useConnections, usePickLists } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi, type RecordForm as FormState } from '../stores/ui';
+import { FieldInput } from './FieldInput';
 import { useFormShortcuts } from './shortcuts';
 
+/** Profile features newer than some checkouts of the shared domain; read defensively. */
+type SpecExtras = FieldSpec & { createOnly?: boolean };
+type KindExtras = KindProfile & { remoteKeyField?: string };
+
 export function RecordForm({ form }: { form: FormState }) {
-  return form.mode === 'create' ? <CreateForm kind={form.kind} connectionId={form.connectionId} /> : <EditForm id={form.id} />;
+  if (form.mode === 'create') return <CreateForm kind={form.kind} connectionId={form.connectionId} />;
+  if (form.mode === 'edit') return <EditForm id={form.id} />;
+  return <QuickActionForm id={form.id} actionId={form.actionId} />;
 }
 
 function CreateForm(props: { kind?: RecordKind; connectionId?: string }) {
@@ -39,43 +47,47 @@ function CreateForm(props: { kind?: RecordKind; connectionId?: string }) {
       key={`${connection.id}:${kind}`}
       title={`New ${profile.label.toLowerCase()}`}
       profile={profile}
+      specs={profile.fields}
       connectionId={connection.id}
       initial={{}}
+      proposeKey
       header={
         <div className="form-pickers">
           {kinds.length > 1 ? (
-            <label className="form-field">
-              <span className="field-label">Kind</span>
-              <select value={kind} onChange={(e) => setKind(e.target.value as RecordKind)}>
+            <div className="form-field">
+              <label htmlFor="create-kind" className="field-label">
+                Kind
+              </label>
+              <select id="create-kind" value={kind} onChange={(e) => setKind(e.target.value as RecordKind)}>
                 {kinds.map((k) => (
                   <option key={k} value={k}>
                     {k[0]!.toUpperCase() + k.slice(1)}
                   </option>
                 ))}
               </select>
-            </label>
+            </div>
           ) : null}
-          <label className="form-field">
-            <span className="field-label">Connection</span>
-            <select value={connection.id} onChange={(e) => setConnectionId(e.target.value)}>
+          <div className="form-field">
+            <label htmlFor="create-connection" className="field-label">
+              Connection
+            </label>
+            <select id="create-connection" value={connection.id} onChange={(e) => setConnectionId(e.target.value)}>
               {forKind.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name} ({systemLabel(c.system)})
                 </option>
               ))}
             </select>
-          </label>
+          </div>
         </div>
       }
-      submit={async (fields) => {
-        const created = await client.call('records.create', { connectionId: connection.id, kind, fields });
-        return created.id;
-      }}
+      submit={async (fields) => (await client.call('records.create', { connectionId: connection.id, kind, fields })).id}
     />
   );
 }
 
-function EditForm({ id }: { id: string }) {
+/** The record as it was when the form opened: later syncs must not reset what the user is typing. */
+function useSnapshot(id: string): RecordDetailDto | null {
   const detail = useSelection((s) => (s.id === id ? s.detail : null));
   const [snapshot, setSnapshot] = useState<RecordDetailDto | null>(detail);
   useEffect(() => {
@@ -84,6 +96,17 @@ function EditForm({ id }: { id: string }) {
   useEffect(() => {
     if (useSelection.getState().id !== id) void useSelection.getState().select(id);
   }, [id]);
+  return snapshot;
+}
+
+/** A field fixed once the record exists remotely (a client-chosen key) can change only while its create is still here. */
+function lockedFields(snapshot: RecordDetailDto, profile: KindProfile): Set<string> {
+  const createStillLocal = snapshot.remoteId === null && snapshot.ops.some((o) => o.type === 'create' && o.attempts === 0 && o.state !== 'in_flight');
+  return new Set(profile.fields.filter((f) => (f as SpecExtras).createOnly && !createStillLocal).map((f) => f.name));
+}
+
+function EditForm({ id }: { id: string }) {
+  const snapshot = useSnapshot(id);
   if (!snapshot) return <div className="empty">Loading…</div>;
   const profile = kindProfile(snapshot.system, snapshot.kind);
   // A refused edit shows the server's words on the fields it names; saving sends it again.
@@ -92,11 +115,38 @@ function EditForm({ id }: { id: string }) {
     <FieldsForm
       title={`Edit ${snapshot.title || profile.label.toLowerCase()}`}
       profile={profile}
+      specs={profile.fields}
       connectionId={snapshot.connectionId}
       initial={snapshot.fields}
+      locked={lockedFields(snapshot, profile)}
       initialErrors={mergeErrors(...rejected.map((o) => o.fieldErrors))}
       initialMessage={rejected.length > 0 ? `The server refused the last change: ${rejected.map((o) => o.error).join(' ')} Fix it below and save to send it again.` : null}
-      submit={async (fields, changed) => {
+      submit={async (_fields, changed) => {
+        if (Object.keys(changed).length > 0) await client.call('records.update', { id, fields: changed });
+        return id;
+      }}
+    />
+  );
+}
+
+function QuickActionForm({ id, actionId }: { id: string; actionId: string }) {
+  const snapshot = useSnapshot(id);
+  if (!snapshot) return <div className="empty">Loading…</div>;
+  const profile = kindProfile(snapshot.system, snapshot.kind);
+  const action = profile.quickActions?.find((a) => a.id === actionId);
+  if (!action) return <div className="empty">This action is not available for {profile.label.toLowerCase()} records.</div>;
+  const specs = action.fields.map((name) => profile.fields.find((f) => f.name === name)).filter((f): f is FieldSpec => Boolean(f));
+  const prefill = Object.fromEntries(Object.entries(action.defaults ?? {}).map(([k, v]) => [k, v === '$today' ? today() : v]));
+  return (
+    <FieldsForm
+      title={`${action.label}: ${snapshot.title}`}
+      profile={profile}
+      specs={specs}
+      connectionId={snapshot.connectionId}
+      initial={snapshot.fields}
+      prefill={prefill}
+      locked={lockedFields(snapshot, profile)}
+      submit={async (_fields, changed) => {
         if (Object.keys(changed).length > 0) await client.call('records.update', { id, fields: changed });
         return id;
       }}
@@ -107,8 +157,17 @@ function EditForm({ id }: { id: string }) {
 interface FieldsFormProps {
   title: string;
   profile: KindProfile;
+  /** The fields on this form (all of the kind's, or a quick action's few). */
+  specs: readonly FieldSpec[];
   connectionId: string;
+  /** The record as it is (empty for a create): the base for "what changed" and for whole-record validation. */
   initial: Fields;
+  /** Values the form starts with instead of the record's (a quick action's defaults). */
+  prefill?: Fields;
+  /** Fields shown but not editable here. */
+  locked?: ReadonlySet<string>;
+  /** Create: fill the client-chosen remote key from the other fields until the user types one. */
+  proposeKey?: boolean;
   initialErrors?: FieldErrors;
   initialMessage?: string | null;
   header?: ReactNode;
@@ -117,25 +176,42 @@ interface FieldsFormProps {
 }
 
 /** A form generated from the kind profile's field specs, validated by the same schema the core and server use. */
-function FieldsForm({ title, profile, connectionId, initial, initialErrors, initialMessage, header, submit }: FieldsFormProps) {
-  const categories = useConnections((s) => s.categories[connectionId]) ?? [];
+function FieldsForm({ title, profile, specs, connectionId, initial, prefill, locked, proposeKey, initialErrors, initialMessage, header, submit }: FieldsFormProps) {
+  const pick = usePickLists(connectionId);
   const openForm = useUi((s) => s.openForm);
-  const initialValues = useMemo(() => toFormValues(profile.fields, initial), [profile, initial]);
-  const [values, setValues] = useState<FormValues>(initialValues);
+  const initialValues = useMemo(() => toFormValues(specs, initial), [specs, initial]);
+  const [values, setValues] = useState<FormValues>(() => ({
+    ...initialValues,
+    ...Object.fromEntries(specs.filter((s) => prefill && s.name in prefill).map((s) => [s.name, toFormValue(s, prefill![s.name])])),
+  }));
   const [errors, setErrors] = useState<FieldErrors>(initialErrors ?? {});
   const [message, setMessage] = useState<string | null>(initialMessage ?? null);
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const keyField = proposeKey ? (profile as KindExtras).remoteKeyField : undefined;
+  const keyTouched = useRef(false);
+  const editable = specs.filter((s) => !s.readOnly && !locked?.has(s.name));
 
   useEffect(() => {
-    formRef.current?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+    formRef.current?.querySelector<HTMLElement>('input:not([disabled]), textarea:not([disabled]), select:not([disabled])')?.focus();
   }, []);
+
+  const change = (name: string, value: FormValue) => {
+    if (name === keyField) keyTouched.current = true;
+    setValues((current) => {
+      const next = { ...current, [name]: value };
+      if (keyField && name !== keyField && !keyTouched.current && profile.proposeRemoteKey) {
+        next[keyField] = profile.proposeRemoteKey(fromFormValues(editable, next, initial).fields);
+      }
+      return next;
+    });
+  };
 
   const cancel = () => openForm(null);
   const save = async () => {
     if (saving) return;
-    const converted = fromFormValues(profile.fields, values);
-    const before = fromFormValues(profile.fields, initialValues).fields;
+    const converted = fromFormValues(editable, values, initial);
+    const before = fromFormValues(editable, initialValues, initial).fields;
     const changed = Object.fromEntries(Object.entries(converted.fields).filter(([k, v]) => !sameValue(before[k], v)));
     // The whole record is checked (rules span fields), as the server will.
     const checked = validateWith(profile.schema, { ...initial, ...converted.fields });
@@ -153,7 +229,7 @@ function FieldsForm({ title, profile, connectionId, initial, initialErrors, init
       await useSelection.getState().select(id);
     } catch (error) {
       setErrors(errorFields(error));
-      setMessage(formErrorSummary(error, profile.fields.map((f) => f.name)));
+      setMessage(formErrorSummary(error, specs.map((f) => f.name)));
       focusFirstError(formRef.current);
     } finally {
       setSaving(false);
@@ -165,8 +241,12 @@ function FieldsForm({ title, profile, connectionId, initial, initialErrors, init
     e.preventDefault();
     void save();
   };
-  const known = new Set(profile.fields.map((f) => f.name));
-  const general = Object.entries(errors).filter(([k]) => !known.has(k)).flatMap(([, v]) => v);
+  // Messages for fields not on this form (or for the record as a whole) go above it.
+  const shown = new Set(specs.map((f) => f.name));
+  const label = (name: string) => profile.fields.find((f) => f.name === name)?.label;
+  const general = Object.entries(errors)
+    .filter(([k]) => !shown.has(k))
+    .flatMap(([k, v]) => v.map((m) => (label(k) && !m.startsWith(label(k)!) ? `${label(k)}: ${m}` : m)));
 
   return (
     <form ref={formRef} className="record-form" onSubmit={onSubmit} noValidate aria-label={title}>
@@ -184,14 +264,17 @@ function FieldsForm({ title, profile, connectionId, initial, initialErrors, init
           ) : null}
         </div>
       ) : null}
-      {profile.fields.map((spec) => (
+      {specs.map((spec) => (
         <FieldInput
           key={spec.name}
           spec={spec}
           value={values[spec.name] ?? ''}
+          values={values}
+          record={initial}
           errors={errors[spec.name]}
-          categories={categories}
-          onChange={(v) => setValues((s) => ({ ...s, [spec.name]: v }))}
+          pick={pick}
+          locked={locked?.has(spec.name) ?? false}
+          onChange={(v) => change(spec.name, v)}
         />
       ))}
       <div className="form-actions">
@@ -209,97 +292,4 @@ function FieldsForm({ title, profile, connectionId, initial, initialErrors, init
 
 function focusFirstError(form: HTMLFormElement | null) {
   requestAnimationFrame(() => form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
-}
-
-function FieldInput({
-  spec,
-  value,
-  errors,
-  categories,
-  onChange,
-}: {
-  spec: FieldSpec;
-  value: string | boolean;
-  errors: string[] | undefined;
-  categories: readonly Category[];
-  onChange(value: string | boolean): void;
-}) {
-  const id = `field-${spec.name}`;
-  const describedBy = [spec.help ? `${id}-help` : '', errors?.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
-  const common = {
-    id,
-    'aria-invalid': errors?.length ? true : undefined,
-    'aria-describedby': describedBy,
-    'aria-required': spec.required || undefined,
-    disabled: spec.readOnly,
-  };
-  let input: ReactNode;
-  switch (spec.input) {
-    case 'textarea':
-      input = <textarea {...common} rows={6} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
-      break;
-    case 'list':
-      input = <textarea {...common} rows={4} value={String(value)} onChange={(e) => onChange(e.target.value)} />;
-      break;
-    case 'json':
-      input = <textarea {...common} rows={6} className="mono" value={String(value)} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
-      break;
-    case 'checkbox':
-      input = <input {...common} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
-      break;
-    case 'number':
-      input = <input {...common} type="number" value={String(value)} onChange={(e) => onChange(e.target.value)} />;
-      break;
-    case 'date':
-      input = <input {...common} type="date" value={String(value)} onChange={(e) => onChange(e.target.value)} />;
-      break;
-    case 'select': {
-      const options =
-        spec.options && !Array.isArray(spec.options)
-          ? categories.map((c) => ({ value: c.remoteId, label: c.name }))
-          : ((spec.options as readonly string[] | undefined) ?? []).map((o) => ({ value: o, label: o }));
-      const current = String(value);
-      input = (
-        <select {...common} value={current} onChange={(e) => onChange(e.target.value)}>
-          <option value="">{options.length === 0 ? 'No choices pulled yet' : 'Choose…'}</option>
-          {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-          {current && !options.some((o) => o.value === current) ? <option value={current}>Unknown ({current})</option> : null}
-        </select>
-      );
-      break;
-    }
-    default:
-      input = <input {...common} type="text" value={String(value)} onChange={(e) => onChange(e.target.value)} autoComplete="off" />;
-  }
-  return (
-    <div className={`form-field${errors?.length ? ' has-error' : ''}`}>
-      <div className="label-row">
-        <label htmlFor={id} className="field-label">
-          {spec.label}
-        </label>
-        {spec.required ? (
-          <span className="required" aria-hidden="true">
-            *
-          </span>
-        ) : null}
-      </div>
-      {input}
-      {spec.help ? (
-        <p id={`${id}-help`} className="help">
-          {spec.help}
-        </p>
-      ) : null}
-      {errors?.length ? (
-        <ul id={`${id}-errors`} className="field-errors">
-          {errors.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      ) : null}
-    </div>
-  );
 }

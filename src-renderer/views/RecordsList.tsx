@@ -2,6 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { RECORD_KINDS, RECORD_STATUSES, type RecordKind, type RecordStatus } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
+import { client, errorMessage } from '../core/client';
+import { downloadText } from '../lib/download';
 import { kindLabel, plural, STATUS_LABELS, systemLabel } from '../lib/format';
 import { useConnections } from '../stores/connections';
 import { rowAt, useRecords } from '../stores/records';
@@ -124,18 +126,41 @@ function ResultCount() {
   const total = useRecords((s) => s.total);
   const query = useRecords((s) => s.query);
   const error = useRecords((s) => s.error);
+  const [exporting, setExporting] = useState<string | null>(null);
   const filtered = Boolean(query.text.trim() || query.kind || query.connectionId || query.status);
+
+  // Every record matching the current search and filters, not just what is loaded.
+  const exportCsv = async () => {
+    setExporting('Exporting…');
+    try {
+      const { text, kind, connectionId, status } = query;
+      const reply = await client.call('records.exportCsv', { text, kind, connectionId, status });
+      downloadText(reply.filename, reply.csv, 'text/csv;charset=utf-8');
+      setExporting(null);
+    } catch (e) {
+      setExporting(`Export failed: ${errorMessage(e)}`);
+    }
+  };
+
   return (
-    <div className="result-count" aria-live="polite">
-      {error ? (
-        <span className="error-text">Could not load records: {error}</span>
-      ) : total === null ? (
-        'Loading…'
-      ) : filtered ? (
-        `${plural(total, 'match', 'matches')}${query.text.trim() ? ` for “${query.text.trim()}”` : ''}`
-      ) : (
-        plural(total, 'record')
-      )}
+    <div className="result-count">
+      <span aria-live="polite">
+        {error ? (
+          <span className="error-text">Could not load records: {error}</span>
+        ) : total === null ? (
+          'Loading…'
+        ) : filtered ? (
+          `${plural(total, 'match', 'matches')}${query.text.trim() ? ` for “${query.text.trim()}”` : ''}`
+        ) : (
+          plural(total, 'record')
+        )}
+      </span>
+      {exporting ? <span className="small">{exporting}</span> : null}
+      {total ? (
+        <button type="button" className="link-button small" onClick={() => void exportCsv()} title="Save every matching record as a CSV file">
+          Export CSV
+        </button>
+      ) : null}
     </div>
   );
 }

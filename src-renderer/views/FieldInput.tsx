@@ -1,0 +1,199 @@
+import type { ReactNode } from 'react';
+import type { Fields } from '../../src-shared/domain/record-kinds';
+import type { FieldSpec } from '../../src-shared/domain/remotes';
+import { pickListOf, str, type CoordinatesSpec } from '../../src-shared/domain/remotes/profile';
+import { axesFor, isCoordinatesForm, type CoordinatesForm } from '../lib/coordinates';
+import type { FormValue, FormValues } from '../lib/form-values';
+import type { PickLists } from './FieldValue';
+
+interface FieldInputProps {
+  spec: FieldSpec;
+  value: FormValue;
+  /** The whole form (a coordinates field reads its system from it). */
+  values: FormValues;
+  /** The record as it is (for fields not on this form). */
+  record: Fields;
+  errors: string[] | undefined;
+  pick: PickLists;
+  /** Shown but fixed (e.g. a key that is already on the server). */
+  locked: boolean;
+  onChange(value: FormValue): void;
+}
+
+/** One input as its field spec says: label, control, help, and the messages for it. */
+export function FieldInput({ spec, value, values, record, errors, pick, locked, onChange }: FieldInputProps) {
+  const id = `field-${spec.name}`;
+  const disabled = spec.readOnly || locked;
+  const help = locked ? `${spec.help ? `${spec.help} ` : ''}It is fixed now that the record is on the server.` : spec.help;
+  const describedBy = [help ? `${id}-help` : '', errors?.length ? `${id}-errors` : ''].filter(Boolean).join(' ') || undefined;
+  const common = {
+    id,
+    'aria-invalid': errors?.length ? true : undefined,
+    'aria-describedby': describedBy,
+    'aria-required': spec.required || undefined,
+    disabled,
+  };
+  const text = typeof value === 'string' ? value : '';
+  let control: ReactNode;
+  switch (spec.input) {
+    case 'textarea':
+    case 'list':
+      control = <textarea {...common} rows={spec.input === 'list' ? 4 : 6} value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'json':
+      control = <textarea {...common} rows={6} className="mono" value={text} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
+      break;
+    case 'checkbox':
+      control = <input {...common} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
+      break;
+    case 'number':
+      control = <input {...common} type="number" step="any" value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'date':
+      control = <input {...common} type="date" value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'datetime':
+      control = <input {...common} type="datetime-local" step={1} value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'select': {
+      const pickList = pickListOf(spec);
+      const options = pickList
+        ? pick(pickList.source).map((c) => ({ value: c.remoteId, label: c.name }))
+        : ((spec.options as readonly string[] | undefined) ?? []).map((o) => ({ value: o, label: spec.optionLabels?.[o] ?? o }));
+      control = (
+        <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
+          <option value="">{options.length === 0 ? 'No choices pulled yet' : 'Choose…'}</option>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+          {text && !options.some((o) => o.value === text) ? <option value={text}>Unknown ({text})</option> : null}
+        </select>
+      );
+      break;
+    }
+    case 'coordinates':
+      if (spec.coordinates && isCoordinatesForm(value)) {
+        const systemField = spec.coordinates.systemField;
+        const system = systemField in values ? values[systemField] : record[systemField];
+        return (
+          <div className={`form-field${errors?.length ? ' has-error' : ''}`}>
+            <span id={`${id}-label`} className="field-label">
+              {spec.label}
+            </span>
+            <CoordinatesInput id={id} spec={spec.coordinates} value={value} system={str(system)} disabled={disabled ?? false} describedBy={describedBy} onChange={onChange} />
+            <Help id={id} help={help} errors={errors} />
+          </div>
+        );
+      }
+      control = <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    default:
+      control = <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} autoComplete="off" />;
+  }
+  return (
+    <div className={`form-field${errors?.length ? ' has-error' : ''}`}>
+      <div className="label-row">
+        <label htmlFor={id} className="field-label">
+          {spec.label}
+        </label>
+        {spec.required ? (
+          <span className="required" aria-hidden="true">
+            *
+          </span>
+        ) : null}
+      </div>
+      {control}
+      <Help id={id} help={help} errors={errors} />
+    </div>
+  );
+}
+
+function Help({ id, help, errors }: { id: string; help: string | undefined; errors: string[] | undefined }) {
+  return (
+    <>
+      {help ? (
+        <p id={`${id}-help`} className="help">
+          {help}
+        </p>
+      ) : null}
+      {errors?.length ? (
+        <ul id={`${id}-errors`} className="field-errors">
+          {errors.map((m) => (
+            <li key={m}>{m}</li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+/** One number per axis of the chosen coordinate system, with its unit. */
+function CoordinatesInput({
+  id,
+  spec,
+  value,
+  system,
+  disabled,
+  describedBy,
+  onChange,
+}: {
+  id: string;
+  spec: CoordinatesSpec;
+  value: CoordinatesForm;
+  system: string;
+  disabled: boolean;
+  describedBy: string | undefined;
+  onChange(value: CoordinatesForm): void;
+}) {
+  const axes = axesFor(spec, system);
+  if (!axes) {
+    return (
+      <p className="muted small" role="group" aria-labelledby={`${id}-label`}>
+        Choose a coordinate system first.
+      </p>
+    );
+  }
+  const set = (key: string, patch: Partial<{ value: string; unit: string }>, defaultUnit: string) =>
+    onChange({ ...value, axes: { ...value.axes, [key]: { value: '', unit: defaultUnit, ...value.axes[key], ...patch } } });
+  return (
+    <div className="coordinates" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
+      {axes.map((axis) => {
+        const entry = value.axes[axis.key];
+        const inputId = `${id}-${axis.key}`;
+        return (
+          <div key={axis.key} className="axis">
+            <label htmlFor={inputId}>{axis.label}</label>
+            <input
+              id={inputId}
+              type="number"
+              step="any"
+              min={axis.min}
+              max={axis.max}
+              disabled={disabled}
+              value={entry?.value ?? ''}
+              onChange={(e) => set(axis.key, { value: e.target.value }, axis.defaultUnit)}
+            />
+            {value.withUnits ? (
+              <select
+                aria-label={`${axis.label} unit`}
+                disabled={disabled}
+                value={entry?.unit || axis.defaultUnit}
+                onChange={(e) => set(axis.key, { unit: e.target.value }, axis.defaultUnit)}
+              >
+                {(spec.units[axis.kind] ?? [axis.defaultUnit]).map((u) => (
+                  <option key={u} value={u}>
+                    {u}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <span className="unit">{axis.defaultUnit}</span>
+            )}
+          </div>
+        );
+      })}
+    </div>
+  );
+}
