@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { FAST_SYNC, startApp, type RunningApp } from './harness';
-import { catalogHttp, escapeRegExp, openRecord, searchFor, ui, type CatalogInstrument as Instrument } from './ui';
+import { catalogHttp, openRecord, searchFor, ui, type CatalogInstrument as Instrument } from './ui';
 
 /**
  * A technician's day, offline in the middle: connect the catalog, work without network,

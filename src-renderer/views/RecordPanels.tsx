@@ -1,0 +1,215 @@
+import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
+import { sameValue } from '../../src-shared/domain/field-diff';
+import type { FieldSpec } from '../../src-shared/domain/remotes';
+import { client } from '../core/client';
+import { formatRelative, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
+import { useUi } from '../stores/ui';
+import { ConfirmButton } from './ConfirmButton';
+import { FieldValue, type PickLists } from './FieldValue';
+
+/** The parts of a record's detail that need the user: refused changes, proposals, conflicts, the queue. */
+
+export type Run = (action: () => Promise<unknown>) => Promise<void>;
+
+export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; busy: boolean; run: Run; onFix: (() => void) | null }) {
+  const rejected = detail.ops.filter((o) => o.state === 'rejected');
+  if (rejected.length === 0) return null;
+  const label = (name: string) => specs.find((s) => s.name === name)?.label ?? (name === '_' ? 'General' : name);
+  return (
+    <>
+      {rejected.map((op) => (
+        <div key={op.id} className="error-box rejected-box" role="group" aria-label="Rejected change">
+          <p className="error-title">
+            {systemLabel(detail.system)} refused this {opTypeLabel(op.type).toLowerCase()}:
+          </p>
+          <p className="server-message">{op.error ?? 'No reason was given.'}</p>
+          <FieldMessages fieldErrors={op.fieldErrors} label={label} />
+          <div className="actions">
+            {onFix ? (
+              <button type="button" className="button primary" onClick={onFix}>
+                Fix and resend
+              </button>
+            ) : null}
+            <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('outbox.retry', { opId: op.id }))}>
+              Retry
+            </button>
+            <ConfirmButton
+              label="Discard"
+              question={op.type === 'create' ? 'Discard it, and the new record with it?' : 'Discard this change?'}
+              confirmLabel="Yes, discard"
+              disabled={busy}
+              onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
+            />
+          </div>
+        </div>
+      ))}
+    </>
+  );
+}
+
+/** The server's messages per field, when there is more than the one sentence already shown. */
+function FieldMessages({ fieldErrors, label }: { fieldErrors: Record<string, string[]> | null; label: (name: string) => string }) {
+  const entries = Object.entries(fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((m) => [field, m] as const));
+  if (entries.length < 2) return null;
+  return (
+    <ul className="field-error-list">
+      {entries.map(([field, message]) => (
+        <li key={`${field}:${message}`}>
+          {message.startsWith(label(field)) ? message : `${label(field)}: ${message}`}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A change the remote holds for an administrator: what was proposed, and what became of it. */
+export function ProposalPanel({ detail, specs, pick, busy, run }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; pick: PickLists; busy: boolean; run: Run }) {
+  const proposal = detail.proposal!;
+  const changed = specs.filter((s) => proposal.action === 'Add' || !sameValue(proposal.fields[s.name], detail.fields[s.name]));
+  const rejected = proposal.status === 'Rejected';
+  return (
+    <section className={rejected ? 'proposal proposal-rejected' : 'proposal'} aria-label="Proposed change">
+      <h3>{rejected ? 'An administrator rejected this proposal' : 'Awaiting an administrator’s approval'}</h3>
+      <p>
+        {rejected
+          ? `${systemLabel(detail.system)} did not accept the ${proposal.action === 'Add' ? 'new record' : 'change'}.`
+          : `${systemLabel(detail.system)} holds this ${proposal.action === 'Add' ? 'new record' : 'change'} until an administrator accepts it; until then the fields below show the live values.`}
+        {proposal.message ? <span className="server-message"> {proposal.message}</span> : null}
+      </p>
+      {changed.length > 0 ? (
+        <dl className="fields compact">
+          {changed.map((spec) => (
+            <div key={spec.name} className="field-row">
+              <dt>{spec.label}</dt>
+              <dd>
+                <FieldValue spec={spec} fields={proposal.fields} pick={pick} />
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+      {rejected ? (
+        <div className="actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('records.discardProposal', { id: detail.id }))}>
+            Discard proposal
+          </button>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+export function ConflictPanel({
+  detail,
+  specs,
+  pick,
+  busy,
+  run,
+}: {
+  detail: RecordDetailDto;
+  specs: readonly FieldSpec[];
+  pick: PickLists;
+  busy: boolean;
+  run: Run;
+}) {
+  const deletedRemotely = detail.remoteFields === null || detail.conflictFields.includes('_deleted');
+  const resolve = (keep: 'mine' | 'theirs') =>
+    run(async () => {
+      try {
+        await client.call('records.resolveConflict', { id: detail.id, keep });
+      } finally {
+        useUi.getState().openForm(null);
+      }
+    });
+  return (
+    <section className="conflict" aria-label="Conflict">
+      <h3>Conflict with the server’s version</h3>
+      <p>
+        {deletedRemotely
+          ? 'Someone deleted this record on the server while you had changes waiting here.'
+          : 'This record changed on the server and here, in the same fields. Choose which version to keep.'}
+      </p>
+      {deletedRemotely ? null : (
+        <table className="compare">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Mine</th>
+              <th scope="col">Server’s</th>
+            </tr>
+          </thead>
+          <tbody>
+            {specs.map((spec) => {
+              const mine = detail.fields[spec.name];
+              const theirs = detail.remoteFields?.[spec.name];
+              const differs = !sameValue(mine, theirs);
+              return (
+                <tr key={spec.name} className={detail.conflictFields.includes(spec.name) ? 'conflict-row' : differs ? 'differs-row' : undefined}>
+                  <th scope="row">
+                    {spec.label}
+                    {detail.conflictFields.includes(spec.name) ? <span className="badge badge-conflict">conflict</span> : null}
+                  </th>
+                  <td>
+                    <FieldValue spec={spec} fields={detail.fields} pick={pick} />
+                  </td>
+                  <td>
+                    <FieldValue spec={spec} fields={detail.remoteFields ?? {}} pick={pick} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <div className="actions">
+        <button type="button" className="button primary" disabled={busy} onClick={() => void resolve('mine')}>
+          Keep mine
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={() => void resolve('theirs')}>
+          Use server's
+        </button>
+      </div>
+      <p className="muted small">
+        {deletedRemotely
+          ? 'Keep mine creates it again on the server; Use server’s removes it here.'
+          : 'Keep mine sends your version over the server’s; Use server’s drops your changes to this record.'}
+      </p>
+    </section>
+  );
+}
+
+export function PendingOps({ ops, busy, run }: { ops: PendingOpDto[]; busy: boolean; run: Run }) {
+  if (ops.length === 0) return null;
+  return (
+    <section className="ops" aria-label="Pending changes to this record">
+      <h3>Changes waiting to be sent</h3>
+      <ol className="op-list">
+        {ops.map((op) => (
+          <li key={op.id} className={`op op-${op.state}`}>
+            <div>
+              <strong>{opTypeLabel(op.type)}</strong>
+              {op.type === 'update' ? <span className="muted"> of {Object.keys(op.payload).join(', ')}</span> : null}
+              {' — '}
+              <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
+              {op.attempts > 0 ? <span className="muted"> · {op.attempts} unconfirmed attempt{op.attempts === 1 ? '' : 's'}</span> : null}
+              {op.state === 'queued' && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
+                <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
+              ) : null}
+            </div>
+            {op.error && op.state !== 'rejected' ? <div className="muted small">Last error: {op.error}</div> : null}
+            {op.state === 'queued' || op.state === 'held' ? (
+              <ConfirmButton
+                small
+                label="Discard"
+                question={op.type === 'create' ? 'Discard it, and the new record with it?' : op.type === 'delete' ? 'Keep the record (discard the delete)?' : 'Discard this change?'}
+                confirmLabel="Yes, discard"
+                disabled={busy}
+                onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
+              />
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
