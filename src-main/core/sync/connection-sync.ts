@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import type { Connector, ConnectorContext, PushOp, PushResult } from '../../connectors/connector';
@@ -34,6 +35,8 @@ export interface ConnectionSyncOptions {
   /** Whole-connection retry while the network is down, and 429 pauses without Retry-After. */
   connectionBackoff: BackoffPolicy;
   pullIntervalMs: number;
+  /** How often submitted proposals are polled while some await a decision. */
+  proposalPollMs: number;
   requestTimeoutMs: number;
   onChange(): void;
   onRecordsChanged(ids: string[] | null): void;
@@ -147,6 +150,8 @@ export class ConnectionSync {
       return Infinity;
     }
     this.rejectedKey = null;
+    // Messages describe the state a cycle ends in; a new cycle starts without the last one's.
+    if (this.state === 'paused' || this.state === 'key_rejected') this.message = null;
     const ctx = await this.context();
 
     const outcome = await this.pushAll(ctx);
@@ -157,6 +162,7 @@ export class ConnectionSync {
     const polled = await this.pollProposals(ctx);
     if (polled === 'offline') return this.wentOffline();
     if (polled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
+    if (polled === 'key_rejected') return this.keyRejected(credentials);
 
     const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
     if (pullDue) {
@@ -190,7 +196,7 @@ export class ConnectionSync {
     this.online = false;
     this.state = 'offline';
     const wait = backoffMs(++this.offlineStreak, this.o.connectionBackoff);
-    this.message = `Offline: ${this.message ?? 'the server cannot be reached'}. Edits are kept and will be sent when it is back.`;
+    this.message = `Offline: ${sentence(this.message ?? 'the server cannot be reached')} Edits are kept and will be sent when it is back.`;
     return Date.now() + wait;
   }
 
@@ -270,9 +276,13 @@ export class ConnectionSync {
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
     await applyAcknowledged(this.o.db, this.o.system, op.id, result);
-    // A decision or a new proposal changes what the remote holds: refresh soon.
-    if (result.type === 'decided') this.forcePull = true;
-    if (result.type === 'proposed' && this.nextPollAt <= Date.now()) this.nextPollAt = Date.now() + (this.o.connector.proposalPollMs ?? 30_000);
+    // A decision or a new proposal changes what the remote holds: refresh soon. A reviewer may
+    // have decided on a proposal of their own, so poll at once too.
+    if (result.type === 'decided') {
+      this.forcePull = true;
+      this.nextPollAt = 0;
+    }
+    if (result.type === 'proposed' && this.nextPollAt <= Date.now()) this.nextPollAt = Date.now() + this.o.proposalPollMs;
     this.done++;
     this.online = true;
     this.rateLimitStreak = 0;
@@ -330,27 +340,35 @@ export class ConnectionSync {
     this.state = 'rate_limited';
     const pause = error.retryAfterMs ?? backoffMs(++this.rateLimitStreak, this.o.connectionBackoff);
     this.limiter.pauseFor(pause);
-    this.message = `${error.message} Waiting ${Math.ceil(pause / 1000)} s before sending again.`;
+    this.message = `${sentence(error.message)} Waiting ${Math.ceil(pause / 1000)} s before sending again.`;
     this.o.onChange();
   }
 
   /**
-   * Asks what became of submitted proposals, when due. Runs after the pushes of a cycle and its
-   * requests wait behind pushes at the limiter, so polling never starves the queue.
+   * Asks what became of submitted proposals, when due. Runs after the pushes of a cycle, in
+   * batches of the connector's size; an edit that became ready meanwhile is sent before the next
+   * batch (and its requests go ahead of the poll's at the limiter), so polling never starves the queue.
    */
-  private async pollProposals(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited'> {
+  private async pollProposals(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected'> {
     const poll = this.o.connector.pollProposals;
     if (!poll || Date.now() < this.nextPollAt) return 'ok';
     const ids = await pendingProposalIds(this.o.db, this.o.connectionId);
     if (ids.length === 0) return 'ok';
-    this.nextPollAt = Date.now() + (this.o.connector.proposalPollMs ?? 30_000);
+    this.nextPollAt = Date.now() + this.o.proposalPollMs;
+    const size = Math.max(1, this.o.connector.proposalPollBatch ?? ids.length);
     try {
-      const updates = await poll.call(this.o.connector, ctx, ids);
-      const changed = await applyProposalUpdates(this.o.db, this.o.connectionId, this.o.system, updates);
-      if (changed.length > 0) {
-        this.o.onRecordsChanged(changed);
-        // Accepted proposals changed live records: bring them in.
-        if (updates.some((u) => u.status === 'Accepted')) this.forcePull = true;
+      for (let i = 0; i < ids.length && !this.stopped; i += size) {
+        if (i > 0) {
+          const pushed = await this.pushAll(ctx);
+          if (pushed === 'offline' || pushed === 'rate_limited' || pushed === 'key_rejected') return pushed;
+        }
+        const updates = await poll.call(this.o.connector, ctx, ids.slice(i, i + size));
+        const changed = await applyProposalUpdates(this.o.db, this.o.connectionId, this.o.system, updates);
+        if (changed.length > 0) {
+          this.o.onRecordsChanged(changed);
+          // Accepted proposals changed live records: bring them in.
+          if (updates.some((u) => u.status === 'Accepted')) this.forcePull = true;
+        }
       }
       return 'ok';
     } catch (error) {
@@ -435,6 +453,15 @@ export class ConnectionSync {
         timeoutMs: this.o.requestTimeoutMs,
         onRequest: () => this.requestsSent++,
       }),
+      isKnownApprovalId: async (approvalId) =>
+        Boolean(
+          await this.o.db
+            .selectFrom('records')
+            .select('id')
+            .where('connection_id', '=', this.o.connectionId)
+            .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${approvalId}`)
+            .executeTakeFirst(),
+        ),
       isKnownRemoteId: async (kind, remoteId) =>
         Boolean(
           await this.o.db
@@ -463,6 +490,12 @@ export class ConnectionSync {
       };
     });
   }
+}
+
+/** Ends a server's phrase with one full stop, whatever it ended with. */
+function sentence(text: string): string {
+  const t = text.trim().replace(/\.+$/, '');
+  return `${t}.`;
 }
 
 function describe(error: unknown): string {
