@@ -1,15 +1,26 @@
-// `npm start`: opens the Electron window; where the Electron runtime cannot be had (no internet to
-// download it, as on the build machines), says so in one line and starts headless instead.
-import { spawn } from 'node:child_process';
+// `npm start`: opens the Electron window. Electron fetches its runtime on first run; where it cannot
+// (no internet, as on the build machines), this says so in one line and starts headless instead.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
-let electronPath = null;
-try {
-  process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ??= '';
-  electronPath = require('electron');
-} catch {
-  electronPath = null;
+const electronDir = dirname(require.resolve('electron/package.json'));
+
+function electronBinary() {
+  const pathFile = join(electronDir, 'path.txt');
+  if (!existsSync(pathFile)) return null;
+  const binary = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+  return existsSync(binary) ? binary : null;
+}
+
+let binary = electronBinary();
+if (!binary) {
+  console.log('Fetching the Electron runtime (first run only)…');
+  // Its own output is a stack trace when offline; the one line below says what matters.
+  spawnSync(process.execPath, [join(electronDir, 'install.js')], { stdio: 'ignore', timeout: 300_000 });
+  binary = electronBinary();
 }
 
 const run = (command, args) => {
@@ -18,9 +29,9 @@ const run = (command, args) => {
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 };
 
-if (typeof electronPath === 'string') {
-  run(electronPath, ['.', ...process.argv.slice(2)]);
+if (binary) {
+  run(binary, ['.', ...process.argv.slice(2)]);
 } else {
-  console.log('The Electron runtime is not installed (it could not be downloaded); starting BenchSync headless instead.');
+  console.log('The Electron runtime could not be downloaded (no internet?); starting BenchSync headless instead.');
   run(process.execPath, ['--import', 'tsx', 'src-main/headless.ts', ...process.argv.slice(2)]);
 }
