@@ -34,7 +34,7 @@ async function remoteEquipment(role = 'member'): Promise<any[]> {
 const remoteOne = async (id: string, role = 'member') => (await remoteGet(emulator.baseUrl, `${EQUIPMENT}${id}/`, emulator.users[role]!)).equipment;
 const setups = async () => (await remoteGet(emulator.baseUrl, '/api/private/personal_attributes/setup/?limit=100', emulator.users.member!)).setups as any[];
 const setupId = async (name: string) => (await setups()).find((s) => s.name.startsWith(name))!.id as string;
-const list = async () => (await app.client.call('records.list', { limit: 500 })).items;
+const list = async () => (await app.client.call('records.list', { kind: 'equipment', limit: 500 })).items;
 const byTitle = async (title: string) => (await list()).find((r) => r.title === title)!;
 
 function write(method: 'PATCH' | 'POST', path: string, role: string, body: object) {
@@ -91,7 +91,7 @@ describe('brainstem equipment: pull', () => {
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const url = new URL(String(input));
       if (url.pathname === EQUIPMENT && (init?.method ?? 'GET') === 'GET') {
-        pages.push({ offset: url.searchParams.get('offset'), limit: url.searchParams.get('limit'), localBefore: (await app.client.call('records.list', { limit: 1 })).total });
+        pages.push({ offset: url.searchParams.get('offset'), limit: url.searchParams.get('limit'), localBefore: (await app.client.call('records.list', { kind: 'equipment', limit: 1 })).total });
       }
       return real(input, init);
     });
@@ -113,7 +113,8 @@ describe('brainstem equipment: pull', () => {
     const { id, type_schema_version, coordinates_schema_version, ...fields } = sample;
     expect(rec.fields).toEqual(fields);
     expect(rec.title).toBe(sample.name);
-    expect(rec.subtitle).toBe(sample.type);
+    // The type in words, e.g. TwoPhotonMicroscope -> "Two photon microscope", so searching "microscope" finds it.
+    expect(rec.subtitle.replace(/ /g, '').toLowerCase()).toBe(sample.type.toLowerCase());
   });
 
   it('pulls the setups the token can see, for the setup picker', async () => {

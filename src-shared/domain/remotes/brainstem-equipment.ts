@@ -176,5 +176,6 @@ export const brainstemEquipmentProfile: KindProfile = {
     },
   ],
   quickActions: [{ id: 'move', label: 'Record new position', fields: ['coordinates_system', 'coordinates_details'] }],
-  summarize: (f) => ({ title: str(f.name), subtitle: str(f.type), vendor: '', serial: '', notes: str(f.notes) }),
+  // The type's words ("Two Photon Microscope"), so a search for "microscope" finds it.
+  summarize: (f) => ({ title: str(f.name), subtitle: typeof f.type === 'string' ? spaced(f.type) : '', vendor: '', serial: '', notes: str(f.notes) }),
 };
