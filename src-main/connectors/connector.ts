@@ -54,6 +54,8 @@ export interface ProposalUpdate {
   instanceRemoteId: string | null;
   /** The live record's fields after acceptance, when the connector read them. */
   liveFields?: Fields;
+  /** Why, when the remote's answer needs explaining (e.g. the submission no longer exists there). */
+  message?: string;
 }
 
 export interface PullSink {
@@ -97,6 +99,8 @@ export interface ConnectorContext {
   http: RemoteHttp;
   /** Whether a remote id already belongs to a local record (so a lost create is not matched to another record). */
   isKnownRemoteId(kind: RecordKind, remoteId: string): Promise<boolean>;
+  /** Whether a proposal a local record carries has this approval id (so a lost create is not matched to another's submission). */
+  isKnownApprovalId(approvalId: string): Promise<boolean>;
 }
 
 export interface Connector {
@@ -122,6 +126,11 @@ export interface Connector {
    */
   pollProposals?(ctx: ConnectorContext, approvalIds: string[]): Promise<ProposalUpdate[]>;
   proposalPollMs?: number;
+  /**
+   * How many approval ids one `pollProposals` call takes (about one request's worth). The engine
+   * polls in batches of this size and sends any edit that became ready between two batches.
+   */
+  proposalPollBatch?: number;
   /** One request that proves the URL and key work; says what it found. */
   check(ctx: ConnectorContext): Promise<string>;
 }

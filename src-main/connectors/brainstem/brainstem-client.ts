@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { RecordKind } from '../../../src-shared/domain/record-kinds';
+import type { ConnectorContext, PullSink, RemoteRecord } from '../connector';
 import { type HttpRequest, type RemoteHttp, retryAfterMs } from '../http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
 import { drfError, type ListPage, listPage } from './brainstem-wire';
@@ -78,7 +80,7 @@ export async function* listPages<T>(
   path: string,
   key: string,
   item: z.ZodType<T>,
-  query: Record<string, string> = {},
+  query: Record<string, string | string[]> = {},
   priority = 0,
 ): AsyncGenerator<ListPage<T>> {
   const schema = listPage(key, item);
@@ -90,4 +92,31 @@ export async function* listPages<T>(
     const more = page.next !== undefined ? page.next !== null : page.count !== null ? offset < page.count : page.items.length === PAGE_LIMIT;
     if (!more || page.items.length === 0) return;
   }
+}
+
+/**
+ * A full pass over one kind's list, each page handed to the engine as it arrives. The API has no
+ * "updated since" filter, so there is no cursor; a stable sort keeps offsets meaning the same rows
+ * from one page to the next, and only a consistent pass (the count did not move, everything
+ * arrived) tells the engine that what it did not see is gone.
+ */
+export async function pullList<T>(
+  ctx: ConnectorContext,
+  sink: PullSink,
+  kind: RecordKind,
+  path: string,
+  key: string,
+  item: z.ZodType<T>,
+  toRecord: (item: T) => RemoteRecord,
+): Promise<void> {
+  let first: number | null | undefined;
+  let received = 0;
+  let stable = true;
+  for await (const page of listPages(ctx.http, path, key, item, { 'sort[]': 'id' })) {
+    if (first === undefined) first = page.count;
+    if (page.count !== first) stable = false;
+    received += page.items.length;
+    await sink.page({ kind, records: page.items.map(toRecord) });
+  }
+  if (stable && (first === null || first === undefined || received === first)) await sink.complete(kind);
 }

@@ -1,16 +1,18 @@
 import { z } from 'zod';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
-import type { Connector, ConnectorContext } from '../connector';
+import type { Connector, ConnectorContext, RemoteApproval, RemoteCategory } from '../connector';
 import { brainstemCall, listPages, PRIVATE_API } from './brainstem-client';
+import { brainstemConsumable, POLL_BATCH } from './brainstem-consumable';
 import { brainstemEquipment } from './brainstem-equipment';
 import type { BrainstemKind } from './brainstem-kind';
-import { wireEquipment, wireSetup } from './brainstem-wire';
+import { wireEquipment, wireSetup, wireSupplier } from './brainstem-wire';
 
 /**
  * BrainSTEM (www.brainstem.org), private portal with a Personal Access Token. Each record kind is
- * one module; a pull first refreshes the setups (the equipment form's picker), then each kind.
+ * one module; a pull first refreshes the pickers' lists (setups for equipment, approved suppliers
+ * for consumables), then each kind, then, for a reviewer's connection, the approvals to decide.
  */
-const KINDS: readonly BrainstemKind[] = [brainstemEquipment];
+const KINDS: readonly BrainstemKind[] = [brainstemEquipment, brainstemConsumable];
 
 function kindOf(kind: RecordKind): BrainstemKind {
   const k = KINDS.find((x) => x.kind === kind);
@@ -28,6 +30,23 @@ async function pullSetups(ctx: ConnectorContext) {
   return setups;
 }
 
+/** The live suppliers are the approved ones (pending suppliers exist only as approvals). */
+async function pullSuppliers(ctx: ConnectorContext): Promise<RemoteCategory[]> {
+  const suppliers: RemoteCategory[] = [];
+  for await (const page of listPages(ctx.http, `${PRIVATE_API}/resources/supplier/`, 'suppliers', wireSupplier, { 'sort[]': 'id' })) {
+    for (const s of page.items) suppliers.push({ remoteId: s.id, name: s.name, description: s.description || s.website || '' });
+  }
+  return suppliers;
+}
+
+/** Every kind's pending approvals, for the queue (only administrators can decide, so only reviewers pull it). */
+async function pullQueue(ctx: ConnectorContext): Promise<RemoteApproval[]> {
+  if (ctx.connection.settings.reviewer !== 'yes') return [];
+  const queue: RemoteApproval[] = [];
+  for (const kind of KINDS) if (kind.pendingApprovals) queue.push(...(await kind.pendingApprovals(ctx)));
+  return queue;
+}
+
 export const brainstemConnector: Connector = {
   system: 'brainstem',
   // BrainSTEM publishes no limit for its REST API (§1.1) and its own clients send back-to-back.
@@ -42,14 +61,24 @@ export const brainstemConnector: Connector = {
 
   authHeaders: (connection) => ({ authorization: `Bearer ${connection.apiKey}` }),
 
+  // Decisions are made by people, so every 20 s is prompt enough; a poll is one request per 25 proposals.
+  proposalPollMs: 20_000,
+  proposalPollBatch: POLL_BATCH,
+
   async pull(ctx, sink) {
     await sink.pickList('setups', await pullSetups(ctx));
+    await sink.pickList('suppliers', await pullSuppliers(ctx));
     for (const kind of KINDS) await kind.pull(ctx, sink);
+    // Replaced as a whole (also emptied when the reviewer setting is turned off).
+    await sink.approvals?.(await pullQueue(ctx));
   },
 
   push: (ctx, op) => kindOf(op.kind).push(ctx, op),
 
   findCreated: (ctx, op) => kindOf(op.kind).findCreated(ctx, op),
+
+  // Approval ids do not say their model; consumables are the only kind BenchSync proposes so far.
+  pollProposals: (ctx, approvalIds) => brainstemConsumable.pollProposals!(ctx, approvalIds),
 
   async check(ctx) {
     const reply = await brainstemCall(

@@ -4,15 +4,14 @@ import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { validateWith } from '../../../src-shared/domain/validation';
 import type { ConnectorContext, PullSink, PushOp, PushResult, RemoteRecord } from '../connector';
 import { RemoteRejected } from '../remote-errors';
-import { brainstemCall, listPages, PRIVATE_API, PUSH_PRIORITY } from './brainstem-client';
+import { brainstemCall, listPages, PRIVATE_API, pullList, PUSH_PRIORITY } from './brainstem-client';
 import type { BrainstemKind } from './brainstem-kind';
 import { type WireEquipment, wireEquipment } from './brainstem-wire';
 
 /**
  * Equipment (`modules/equipment`, §1.5). Not subject to approval: a write is live at once.
  *
- * - Pull: the whole list every time. The API has no "updated since" field or filter, so there is
- *   no cursor; each pull pages through everything and `complete` lets the engine forget what is gone.
+ * - Pull: the whole list every time (`pullList`); `complete` lets the engine forget what is gone.
  * - Editable: the API does not say per record whether the token may write it (setup contributors
  *   may, members may only read). Every record is offered as editable; a write the server refuses
  *   (403) is parked as rejected with the server's message, and the technician can discard it.
@@ -41,21 +40,7 @@ function validated(fields: Fields): Fields {
 export const brainstemEquipment: BrainstemKind = {
   kind: 'equipment',
 
-  async pull(ctx: ConnectorContext, sink: PullSink) {
-    // A stable order, so offsets mean the same rows from one page request to the next.
-    let first: number | null | undefined;
-    let received = 0;
-    let stable = true;
-    for await (const page of listPages(ctx.http, PATH, 'equipment', wireEquipment, { 'sort[]': 'id' })) {
-      if (first === undefined) first = page.count;
-      // Records added or deleted while paging shift the offsets: a row may have been skipped.
-      if (page.count !== first) stable = false;
-      received += page.items.length;
-      await sink.page({ kind: 'equipment', records: page.items.map(toRecord) });
-    }
-    // Only a consistent pass may tell the engine that what it did not see is gone.
-    if (stable && (first === null || first === undefined || received === first)) await sink.complete('equipment');
-  },
+  pull: (ctx: ConnectorContext, sink: PullSink) => pullList(ctx, sink, 'equipment', PATH, 'equipment', wireEquipment, toRecord),
 
   async push(ctx: ConnectorContext, op: PushOp): Promise<PushResult> {
     if (op.type === 'create') {

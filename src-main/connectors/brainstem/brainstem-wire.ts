@@ -58,5 +58,45 @@ export const wireSetup = z.object({
 });
 export type WireSetup = z.infer<typeof wireSetup>;
 
+/**
+ * A consumable as list and detail replies carry it (§1.6). The docs' add/change replies omit
+ * `rrid`, `rrid_url` and `external_identifiers`, and `comments` "can be omitted when empty", so
+ * everything but the identity and the required fields is optional.
+ */
+export const wireConsumable = z.object({
+  id: uuidText,
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  supplier: uuidText.nullable().optional(),
+  type: z.string(),
+  rrid: z.string().nullable().optional(),
+  rrid_url: z.string().nullable().optional(),
+  external_identifiers: z.unknown().optional(),
+  details: z.unknown().optional(),
+  comments: z.string().nullable().optional(),
+});
+export type WireConsumable = z.infer<typeof wireConsumable>;
+
+/**
+ * A consumable approval: the proposed fields plus the workflow columns. `status` is kept as text:
+ * the site's tutorial shows a "Revision Requested" state the API docs never list.
+ */
+export const wireConsumableApproval = wireConsumable.extend({
+  instance_id: uuidText.nullable().optional(),
+  action: z.enum(['Add', 'Change']),
+  status: z.string(),
+  reviewer: z.number().int().nullable().optional(),
+});
+export type WireConsumableApproval = z.infer<typeof wireConsumableApproval>;
+
+/** A live (approved) supplier, for the consumable form's picker. */
+export const wireSupplier = z.object({
+  id: uuidText,
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  website: z.string().nullable().optional(),
+});
+export type WireSupplier = z.infer<typeof wireSupplier>;
+
 /** DRF's error bodies: `{"detail": "..."}`, or field -> messages (nested serializers nest further). */
 export const drfError = z.record(z.string(), z.unknown());

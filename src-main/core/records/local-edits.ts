@@ -29,6 +29,7 @@ export class LocalEdits {
     if (!profile.canCreate) throw new UserFacingError('read_only', `${systemProfile(system).label} does not allow creating ${kind} records.`);
     const fields = await this.validate(connectionId, system, kind, withProposedKey(profile, input));
     await this.checkRemoteKeyFree(connectionId, profile, fields, null);
+    await this.checkUnique(connectionId, profile, fields, null, null);
     const id = randomUUID();
     await this.db.transaction().execute(async (trx) => {
       await trx
@@ -67,6 +68,7 @@ export class LocalEdits {
     const changed = changedFields(current, fields);
     if (Object.keys(changed).length === 0) return;
     await this.checkCreateOnly(rec, profile, current, fields);
+    await this.checkUnique(rec.connection_id, profile, fields, current, id);
     const base = parseFields(rec.base_fields);
     const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
     const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
@@ -85,8 +87,20 @@ export class LocalEdits {
   async delete(id: string): Promise<void> {
     const rec = await this.editableRecord(id, 'delete');
     const system = await this.connections.system(rec.connection_id);
-    if (!kindProfile(system, rec.kind as RecordKind).canDelete) {
+    const profile = kindProfile(system, rec.kind as RecordKind);
+    if (!profile.canDelete) {
       throw new UserFacingError('read_only', `${systemProfile(system).label} does not allow deleting ${rec.kind} records from BenchSync.`);
+    }
+    const needs = profile.deleteRequiresSetting;
+    if (needs) {
+      const connection = await this.connections.get(rec.connection_id);
+      if (connection.settings[needs] !== 'yes') {
+        const setting = systemProfile(system).settings.find((s) => s.name === needs)?.label ?? needs;
+        throw new UserFacingError(
+          'read_only',
+          `“${rec.title}” cannot be deleted through “${connection.name}”: ${systemProfile(system).label} lets only some accounts delete ${rec.kind} records, and this connection's setting “${setting}” is not ticked.`,
+        );
+      }
     }
     await this.db.transaction().execute(async (trx) => {
       const left = await this.enqueue(trx, { connectionId: rec.connection_id, recordId: id, kind: rec.kind as RecordKind, remoteId: rec.remote_id }, {
@@ -357,6 +371,29 @@ export class LocalEdits {
       throw new UserFacingError('validation', 'Some fields need attention.', errors);
     }
     await this.checkRemoteKeyFree(rec.connection_id, profile, next, rec.id);
+  }
+
+  /**
+   * `uniqueFields`: a new or changed value must not be another record's of the connection and
+   * kind. A rejected Add that was not resubmitted holds nothing on the server, so it does not count.
+   */
+  private async checkUnique(connectionId: string, profile: KindProfile, fields: Fields, current: Fields | null, selfId: string | null) {
+    const errors: FieldErrors = {};
+    for (const [field, message] of Object.entries(profile.uniqueFields ?? {})) {
+      const value = fields[field];
+      if ((typeof value !== 'string' && typeof value !== 'number') || value === '') continue;
+      if (current && sameValue(current[field], value)) continue;
+      let q = this.db
+        .selectFrom('records')
+        .select('id')
+        .where('connection_id', '=', connectionId)
+        .where('kind', '=', profile.kind)
+        .where(sql<unknown>`json_extract(fields, ${`$."${field}"`})`, '=', value)
+        .where((eb) => eb.not(eb.and([eb('remote_id', 'is', null), eb(sql<string>`json_extract(proposal, '$.status')`, '=', 'Rejected')])));
+      if (selfId) q = q.where('id', '!=', selfId);
+      if (await q.executeTakeFirst()) errors[field] = [message];
+    }
+    if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'Some fields need attention.', errors);
   }
 
   /** A client-chosen remote key must not name another record of the connection (synced, pending or being deleted). */

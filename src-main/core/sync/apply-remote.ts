@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import { threeWayMerge } from '../../../src-shared/domain/merge';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
@@ -240,9 +240,13 @@ export async function applyPickList(db: Db, connectionId: string, source: string
   });
 }
 
-/** Outbox ops for a reviewer's decision act on an approval, not a record; their record id says which. */
+/**
+ * Outbox ops for a reviewer's decision act on an approval, not a record; their record id says
+ * which. Hashed, because the contract's ids are at most 64 characters (a connection's UUID and a
+ * remote's approval id side by side are longer).
+ */
 export function approvalOpRecordId(connectionId: string, approvalId: string): string {
-  return `approval:${connectionId}:${approvalId}`;
+  return `approval:${createHash('sha256').update(`${connectionId}\n${approvalId}`).digest('hex').slice(0, 32)}`;
 }
 
 /**
@@ -278,6 +282,14 @@ export async function applyAcknowledged(db: Db, system: SystemId, opId: number, 
     if (result.type === 'proposed') {
       const proposal: Proposal = { approvalId: result.approvalId, action: result.action, status: 'Pending', fields: result.fields, message: null };
       await trx.updateTable('records').set({ proposal: JSON.stringify(proposal) }).where('id', '=', op.record_id).execute();
+      // Edits made while this one was in flight wait for the decision: sent now, they would become
+      // a second proposal built on the live values, without this one's changes.
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'held', last_error: AWAITING_DECISION })
+        .where('record_id', '=', op.record_id)
+        .where('state', '=', 'queued')
+        .execute();
       await rebuildFromOutbox(trx, system, op.record_id);
       return;
     }
@@ -311,6 +323,8 @@ export async function applyApprovals(db: Db, connectionId: string, approvals: Re
   });
 }
 
+const AWAITING_DECISION = 'Waits for the administrators’ decision on the proposal before it is sent.';
+
 /** The approval ids of proposals this connection submitted that still wait for a decision. */
 export async function pendingProposalIds(db: Db, connectionId: string): Promise<string[]> {
   const rows = await db
@@ -341,8 +355,17 @@ export async function applyProposalUpdates(db: Db, connectionId: string, system:
       if (!rec) continue;
       const proposal = parseProposal(rec.proposal)!;
       changed.push(rec.id);
+      // Edits held back for the decision go out now (on top of the live record, accepted or not).
+      await trx
+        .updateTable('outbox')
+        .set({ state: 'queued', last_error: null, next_attempt_at: 0 })
+        .where('record_id', '=', rec.id)
+        .where('state', '=', 'held')
+        .where('last_error', '=', AWAITING_DECISION)
+        .execute();
       if (u.status === 'Rejected') {
-        const rejected: Proposal = { ...proposal, status: 'Rejected', message: 'An administrator rejected this proposal. Edit and resubmit it, or discard it.' };
+        const message = u.message ?? 'An administrator rejected this proposal. Edit and resubmit it, or discard it.';
+        const rejected: Proposal = { ...proposal, status: 'Rejected', message };
         await trx.updateTable('records').set({ proposal: JSON.stringify(rejected) }).where('id', '=', rec.id).execute();
         await refreshStatus(trx, rec.id);
         continue;
@@ -351,7 +374,8 @@ export async function applyProposalUpdates(db: Db, connectionId: string, system:
       if (proposal.action === 'Add') {
         if (!u.instanceRemoteId) {
           // Accepted, but the remote did not say which record it made: the next pull brings it.
-          await trx.deleteFrom('records').where('id', '=', rec.id).where('status', '=', 'awaiting_approval').execute();
+          await trx.deleteFrom('outbox').where('record_id', '=', rec.id).execute();
+          await trx.deleteFrom('records').where('id', '=', rec.id).execute();
           continue;
         }
         // A pull may already have brought the new live record in as a separate row: keep ours.
@@ -368,6 +392,7 @@ export async function applyProposalUpdates(db: Db, connectionId: string, system:
           await trx.deleteFrom('id_map').where('connection_id', '=', connectionId).where('kind', '=', kind).where('remote_id', '=', u.instanceRemoteId).execute();
         }
         await mapRemoteId(trx, connectionId, kind, rec.id, u.instanceRemoteId);
+        await trx.updateTable('outbox').set({ remote_id: u.instanceRemoteId }).where('record_id', '=', rec.id).execute();
       }
       const live = u.liveFields ?? { ...parseFields(rec.base_fields), ...proposal.fields };
       await trx.updateTable('records').set({ base_fields: JSON.stringify(live), proposal: null }).where('id', '=', rec.id).execute();

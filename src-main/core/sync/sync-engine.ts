@@ -18,6 +18,8 @@ export interface SyncEngineOptions {
   /** Overrides a system's published limit (benchmarks scale the sandbox's limit up and ours with it). */
   rateLimitFor?: (system: SystemId) => readonly LimitWindow[] | undefined;
   pullIntervalMs?: number;
+  /** Overrides how often submitted proposals are polled (tests). */
+  proposalPollMs?: number;
   onStatus(statuses: ConnectionStatus[]): void;
   onRecordsChanged(connectionId: string, ids: string[] | null): void;
 }
@@ -131,6 +133,7 @@ export class SyncEngine {
       retryBackoff: this.o.retryBackoff ?? DEFAULT_BACKOFF,
       connectionBackoff: this.o.connectionBackoff ?? { baseMs: 1_000, maxMs: 30_000 },
       pullIntervalMs: this.o.pullIntervalMs ?? connector.pullIntervalMs,
+      proposalPollMs: this.o.proposalPollMs ?? connector.proposalPollMs ?? 30_000,
       requestTimeoutMs: this.o.requestTimeoutMs ?? 20_000,
       onChange: () => this.statusChanged(),
       onRecordsChanged: (ids) => {

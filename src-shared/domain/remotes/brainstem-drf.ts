@@ -8,11 +8,17 @@ import type { FieldErrors } from '../validation';
 export const DRF = {
   required: 'This field is required.',
   null: 'This field may not be null.',
+  blank: 'This field may not be blank.',
   string: 'Not a valid string.',
   maxLength: (n: number) => `Ensure this field has no more than ${n} characters.`,
   choice: (v: unknown) => `"${pyStr(v)}" is not a valid choice.`,
   pk: (v: unknown) => `Invalid pk "${pyStr(v)}" - object does not exist.`,
   pkType: (v: unknown) => `Incorrect type. Expected pk value, received ${pyType(v)}.`,
+  dict: (v: unknown) => `Expected a dictionary of items but got type "${pyType(v)}".`,
+  list: (v: unknown) => `Expected a list of items but got type "${pyType(v)}".`,
+  url: 'Enter a valid URL.',
+  /** A model's UniqueValidator, e.g. "consumable with this name already exists.". */
+  unique: (verboseName: string, field: string) => `${verboseName} with this ${field} already exists.`,
   datetime: 'Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].',
 };
 
@@ -44,8 +50,11 @@ function pyStr(v: unknown): string {
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
-/** CharField (trim_whitespace): numbers become text, other non-strings are refused. Python counts code points. */
-export function charField(errors: DrfErrors, field: string, value: unknown, maxLength?: number): string | undefined {
+/**
+ * CharField (trim_whitespace): numbers become text, other non-strings are refused. Python counts
+ * code points. `allowBlank: false` refuses what is empty once trimmed.
+ */
+export function charField(errors: DrfErrors, field: string, value: unknown, maxLength?: number, allowBlank = true): string | undefined {
   if (value === null) {
     errors.add(field, DRF.null);
     return undefined;
@@ -55,6 +64,10 @@ export function charField(errors: DrfErrors, field: string, value: unknown, maxL
     return undefined;
   }
   const s = String(value).trim();
+  if (!allowBlank && s === '') {
+    errors.add(field, DRF.blank);
+    return undefined;
+  }
   if (maxLength !== undefined && [...s].length > maxLength) {
     errors.add(field, DRF.maxLength(maxLength));
     return undefined;

@@ -1,7 +1,7 @@
 /**
  * BrainSTEM's published equipment vocabularies and JSON-schema checks (api-contracts §1.5): the 58
  * equipment types, the 6 coordinate systems with their keys, and the messages the server's Python
- * `jsonschema` gives, so the form shows the server's own words offline.
+ * `jsonschema` gives, so the form shows the server's own words offline. Also the consumable types (§1.6).
  */
 
 /** The 58 equipment `type` values. Every one has schema version 1.0.0 and an empty, closed `details` schema. */
@@ -66,6 +66,44 @@ export const EQUIPMENT_TYPES = [
   'UltrasoundImagingSystem',
 ] as const;
 export type EquipmentType = (typeof EQUIPMENT_TYPES)[number];
+
+/**
+ * Consumable `type` keys (§1.6): the four of the API doc, then the consumablestock keys for the
+ * data-model page's newer types (their consumable keys are unpublished; these are the best guess).
+ */
+export const CONSUMABLE_TYPES = [
+  'OpticFiberDesign',
+  'SiliconProbeDesign',
+  'VirusConstruct',
+  'WireElectrode',
+  'ChemicalReagent',
+  'ConsumableDevice',
+  'ImmunoReagent',
+  'ImplantMaterial',
+  'OpticalComponent',
+  'PharmacologicalAgent',
+  'PhysiologicalSolution',
+  'SurgicalDisposable',
+  'TracerDye',
+] as const;
+export type ConsumableType = (typeof CONSUMABLE_TYPES)[number];
+
+/** The names the data-model page gives the consumable types. */
+export const CONSUMABLE_TYPE_LABELS: Record<ConsumableType, string> = {
+  OpticFiberDesign: 'Optic fiber design',
+  SiliconProbeDesign: 'Silicon probe design',
+  VirusConstruct: 'Virus construct',
+  WireElectrode: 'Single wire electrode',
+  ChemicalReagent: 'Chemical reagent',
+  ConsumableDevice: 'Consumable device',
+  ImmunoReagent: 'Antibody or immunoreagent',
+  ImplantMaterial: 'Implant or fixation material',
+  OpticalComponent: 'Optical component',
+  PharmacologicalAgent: 'Pharmacological agent',
+  PhysiologicalSolution: 'Physiological solution',
+  SurgicalDisposable: 'Surgical disposable',
+  TracerDye: 'Tracer or dye',
+};
 
 /** `{value, unit}` entries (coordinates schema 1.1.0) carry one of these units. */
 export const LENGTH_UNITS = ['nm', 'µm', 'mm', 'm'] as const;

@@ -1,3 +1,4 @@
+import { brainstemConsumableProfile } from './brainstem-consumable';
 import { brainstemEquipmentProfile } from './brainstem-equipment';
 import type { SystemProfile } from './profile';
 
@@ -9,6 +10,13 @@ export const brainstemProfile: SystemProfile = {
   system: 'brainstem',
   label: 'BrainSTEM',
   defaultBaseUrl: 'https://www.brainstem.org',
-  settings: [],
-  kinds: [brainstemEquipmentProfile],
+  settings: [
+    {
+      name: 'reviewer',
+      label: 'This token belongs to a BrainSTEM administrator (review approvals, delete consumables)',
+      required: false,
+      input: 'checkbox',
+    },
+  ],
+  kinds: [brainstemEquipmentProfile, brainstemConsumableProfile],
 };

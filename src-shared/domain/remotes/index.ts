@@ -25,5 +25,5 @@ export function kindProfile(system: SystemId, kind: RecordKind): KindProfile {
   return k;
 }
 
-export type { CoordinateAxisSpec, CoordinatesSpec, FieldSpec, KindProfile, PickListOptions, QuickAction, SystemProfile, RecordSummary } from './profile';
+export type { CoordinateAxisSpec, CoordinatesSpec, DetailKeySpec, DetailsSpec, FieldSpec, KindProfile, PickListOptions, QuickAction, SystemProfile, RecordSummary } from './profile';
 export { pickListOf } from './profile';

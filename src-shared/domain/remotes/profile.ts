@@ -6,7 +6,7 @@ import type { Fields, RecordKind, SystemId } from '../record-kinds';
  * forms look, the schema that mirrors the server's validation (used by the form offline AND by the
  * connector before sending), and which columns of a record are searchable.
  */
-export type FieldInput = 'text' | 'textarea' | 'number' | 'select' | 'list' | 'date' | 'datetime' | 'json' | 'checkbox' | 'coordinates';
+export type FieldInput = 'text' | 'textarea' | 'number' | 'select' | 'list' | 'date' | 'datetime' | 'json' | 'checkbox' | 'coordinates' | 'details';
 
 /**
  * A list of choices pulled from the remote (e.g. the catalog's categories, BrainSTEM's setups),
@@ -53,6 +53,43 @@ export interface CoordinatesSpec {
   units: Readonly<Record<CoordinateAxisSpec['kind'], readonly string[]>>;
 }
 
+/** One key of a `details` object whose shape the record's type fixes. */
+export interface DetailKeySpec {
+  /** Key in the value object, exactly as the server names it (e.g. `productId`, `product_id`). */
+  key: string;
+  label: string;
+  /**
+   * `text`: a string. `number`: any number. `integer`: a whole number. `boolean`: true or false.
+   * Numbers are written as JSON numbers, never as strings.
+   */
+  kind: 'text' | 'number' | 'integer' | 'boolean';
+  /** Shown after a number input as a fixed suffix (e.g. 'µm'); never written into the value. */
+  unit?: string;
+  help?: string;
+}
+
+/**
+ * For `input: 'details'`: a JSON object whose keys depend on another field of the record (the
+ * type). The value is always an object (`{}` when empty, never null). Drawing it:
+ * - Type (the value of `typeField`, from the form's values, else the record's) listed in `byType`:
+ *   one row per key of `byType[type]`, in order. `text`: a text input; `number`/`integer`: a
+ *   number input (integer: step 1) with `unit` as a suffix; `boolean`: a select of
+ *   (blank, Yes, No) writing true/false. A row left blank leaves its key out of the value.
+ *   Keys the value holds that the type does not list are kept: show them under the rows in one
+ *   JSON text box holding an object of just those keys (`{}` if none); the value written is that
+ *   object plus the rows' keys. Such keys are never dropped silently.
+ * - Any other type, or none chosen yet: one JSON text box for the whole object, as `input: 'json'`.
+ * - When the type changes, nothing is dropped: keys the new type does not list move to the JSON box.
+ * - Values the server sent with another JSON type than the row's kind (e.g. a number as text)
+ *   stay in the JSON box rather than being coerced.
+ */
+export interface DetailsSpec {
+  /** The field whose value picks the keys, e.g. `type`. */
+  typeField: string;
+  /** Type -> its keys, in display order. Types not listed are edited as raw JSON. */
+  byType: Readonly<Record<string, readonly DetailKeySpec[]>>;
+}
+
 export interface FieldSpec {
   name: string;
   label: string;
@@ -70,6 +107,8 @@ export interface FieldSpec {
   optionLabels?: Readonly<Record<string, string>>;
   /** For `input: 'coordinates'`. */
   coordinates?: CoordinatesSpec;
+  /** For `input: 'details'`. */
+  details?: DetailsSpec;
   /** Shown but never editable (server-assigned). */
   readOnly?: boolean;
   /**
@@ -127,6 +166,20 @@ export interface KindProfile {
    * form shows it editable, and main uses it when a create leaves the key blank.
    */
   proposeRemoteKey?(fields: Fields): string;
+  /**
+   * Fields whose value must be unique among the connection's records of this kind (e.g.
+   * BrainSTEM's consumable `name`), with the server's message for a taken value. Main checks it
+   * offline on create and when the value changes; a rejected Add that was never resubmitted
+   * holds no value on the server and does not count.
+   */
+  uniqueFields?: Readonly<Record<string, string>>;
+  /**
+   * Deleting needs this connection setting (a checkbox of the system's `settings`) to be ticked,
+   * e.g. BrainSTEM's `reviewer`: only administrators may delete consumables. Main refuses a
+   * delete otherwise (code 'read_only'); the renderer hides Delete unless the setting is 'yes'.
+   * `canDelete` stays true.
+   */
+  deleteRequiresSetting?: string;
 }
 
 export interface ConnectionSettingSpec {
