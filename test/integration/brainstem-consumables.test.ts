@@ -241,6 +241,40 @@ describe('brainstem consumables: proposals', () => {
     expect(restored.fields).toMatchObject({ description: live.description, comments: '' });
   });
 
+  it('an edit made while a Change is on its way waits for the decision, then is proposed on top of the accepted values', async () => {
+    await connect('member');
+    const triton = await byTitle('Triton X-100');
+    const first = 'Non-ionic detergent; 0.3% in PBS for permeabilisation.';
+    let editedDuringSend = false;
+    intercept = async (req) => {
+      if (!editedDuringSend && req.method === 'PATCH') {
+        editedDuringSend = true;
+        await app.client.call('records.update', { id: triton.id, fields: { rrid: 'RRID:SCR_000001' } });
+      }
+      return undefined;
+    };
+    await app.client.call('records.update', { id: triton.id, fields: { description: first } });
+    const held = await waitFor('the later edit to be held', async () => {
+      const r = await get(triton.id);
+      return r.proposal?.status === 'Pending' && r.ops[0]?.state === 'held' ? r : undefined;
+    });
+    expect(held.ops).toHaveLength(1);
+    expect(held.ops[0]!.error).toMatch(/decision/);
+    expect(held.fields.rrid).toBe('RRID:SCR_000001');
+    await waitFor('a poll of the pending proposal', async () => polls().length > 0);
+    expect(sent.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+
+    expect((await api('PATCH', `${A}${held.proposal!.approvalId}/accept/`, 'admin')).status).toBe(200);
+    const next = await waitFor('the held edit to be proposed', async () => {
+      const r = await get(triton.id);
+      return r.status === 'awaiting_approval' && r.proposal!.approvalId !== held.proposal!.approvalId ? r : undefined;
+    });
+    expect(sent.filter((r) => r.method === 'PATCH').map((r) => r.body)).toEqual([{ description: first }, { rrid: 'RRID:SCR_000001' }]);
+    // Built on the live record as accepted: the first change is not undone by the second proposal.
+    expect(await remoteApproval(next.proposal!.approvalId)).toMatchObject({ action: 'Change', description: first, rrid: 'RRID:SCR_000001', status: 'Pending' });
+    expect(next.fields.description).toBe(first);
+  });
+
   it('a taken name is refused offline with the server’s words; one taken by a submission we cannot see comes back as its 400', async () => {
     await connect('member');
     const supplier = await supplierId('Sigma-Aldrich');
