@@ -9,7 +9,7 @@ import { type FieldErrors, validateWith } from '../../../src-shared/domain/valid
 import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
-import { approvalOpRecordId } from '../sync/apply-remote';
+import { approvalOpRecordId } from '../sync/apply-acknowledged';
 import { type Db, parseProposal, rebuildFromOutbox, refreshStatus, summaryColumns } from './record-writer';
 
 /**

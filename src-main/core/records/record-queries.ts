@@ -3,7 +3,7 @@ import type { ApprovalDto } from '../../../src-shared/contract/approvals';
 import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
 import { toCsv } from '../../../src-shared/domain/csv';
 import { kindProfile } from '../../../src-shared/domain/remotes';
-import { approvalOpRecordId } from '../sync/apply-remote';
+import { approvalOpRecordId } from '../sync/apply-acknowledged';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
 import { UserFacingError } from '../errors';
 import { parseFields } from '../json';

@@ -9,16 +9,9 @@ import { nowIso, parseFields } from '../json';
 import type { OutboxRow, OutboxStore } from '../outbox/outbox-store';
 import { type Db, refreshStatus } from '../records/record-writer';
 import { type BackoffPolicy, backoffMs } from './backoff';
-import {
-  applyAcknowledged,
-  applyApprovals,
-  applyCategories,
-  applyPickList,
-  applyProposalUpdates,
-  applyPullComplete,
-  applyPulledPage,
-  pendingProposalIds,
-} from './apply-remote';
+import { applyAcknowledged } from './apply-acknowledged';
+import { applyApprovals, applyProposalUpdates, pendingProposalIds } from './apply-proposals';
+import { applyCategories, applyPickList, applyPullComplete, applyPulledPage } from './apply-pull';
 import type { LimitWindow } from './rate-limiter';
 import { RateLimiter } from './rate-limiter';
 
