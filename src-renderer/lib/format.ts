@@ -34,8 +34,14 @@ export const OP_STATE_LABELS: Record<PendingOpDto['state'], string> = {
   queued: 'queued',
   in_flight: 'sending',
   rejected: 'rejected by the server',
-  held: 'held: resolve the conflict first',
+  held: 'held',
 };
+
+/** Why a held op waits: in its own words when it has them (e.g. an administrator's pending decision). */
+export function heldReason(op: Pick<PendingOpDto, 'state' | 'error'>): string | null {
+  if (op.state !== 'held') return null;
+  return op.error ?? 'Waits until the conflict on this record is resolved.';
+}
 
 const OP_TYPE_LABELS: Record<string, string> = { create: 'Create', update: 'Update', delete: 'Delete', accept: 'Accept', reject: 'Reject' };
 

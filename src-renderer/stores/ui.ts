@@ -4,8 +4,10 @@ import type { RecordKind } from '../../src-shared/domain/record-kinds';
 export type View = 'records' | 'pending' | 'approvals' | 'connections';
 
 export type RecordForm =
-  | { mode: 'create'; kind?: RecordKind; connectionId?: string }
-  | { mode: 'edit'; id: string }
+  /** `scanned`: a code the scan box found no record for, to prefill (as the key, serial or name). */
+  | { mode: 'create'; kind?: RecordKind; connectionId?: string; scanned?: string }
+  /** `fromProposal`: start from the values of the record's rejected proposal, to resubmit it. */
+  | { mode: 'edit'; id: string; fromProposal?: boolean }
   /** One of the kind profile's quick actions on a record: a few fields, prefilled. */
   | { mode: 'quick'; id: string; actionId: string };
 
@@ -15,16 +17,21 @@ interface UiState {
   form: RecordForm | null;
   /** Bumped to ask the search box to take focus. */
   focusSearch: number;
+  /** Bumped to ask the scan box to take focus. */
+  focusScan: number;
   show(view: View): void;
   openForm(form: RecordForm | null): void;
   requestSearchFocus(): void;
+  requestScanFocus(): void;
 }
 
 export const useUi = create<UiState>((set) => ({
   view: 'records',
   form: null,
   focusSearch: 0,
+  focusScan: 0,
   show: (view) => set({ view }),
   openForm: (form) => set({ form, ...(form ? { view: 'records' as const } : {}) }),
   requestSearchFocus: () => set((s) => ({ view: 'records', focusSearch: s.focusSearch + 1 })),
+  requestScanFocus: () => set((s) => ({ focusScan: s.focusScan + 1 })),
 }));

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { useConnections } from '../stores/connections';
 import { useLinkStore } from '../stores/link';
 import { useSelection } from '../stores/selection';
@@ -9,6 +10,7 @@ import { ApprovalsView } from './ApprovalsView';
 import { ConnectionsView } from './ConnectionsView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
+import { ScanBox } from './ScanBox';
 import { StatusBar } from './StatusBar';
 import { isTyping } from './shortcuts';
 
@@ -51,8 +53,9 @@ export function App() {
             </button>
           ))}
         </nav>
+        <ScanBox />
         <p className="shortcut-hint" aria-hidden="true">
-          <kbd>/</kbd> search · <kbd>n</kbd> new · <kbd>e</kbd> edit
+          <kbd>/</kbd> search · <kbd>s</kbd> scan · <kbd>n</kbd> new · <kbd>e</kbd> edit
         </p>
       </header>
       <LinkBanner />
@@ -90,7 +93,7 @@ function LinkBanner() {
   );
 }
 
-/** `/` or Ctrl+K: search; `n`: new record; `e`: edit the selected one. */
+/** `/` or Ctrl+K: search; `s`: the scan box; `n`: new record; `e`: edit the selected one. */
 function useGlobalShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -104,13 +107,17 @@ function useGlobalShortcuts() {
       if (e.key === '/') {
         e.preventDefault();
         ui.requestSearchFocus();
+      } else if (e.key === 's') {
+        e.preventDefault();
+        ui.requestScanFocus();
       } else if (e.key === 'n') {
         if (useConnections.getState().connections.length === 0) return;
         e.preventDefault();
         ui.openForm({ mode: 'create' });
       } else if (e.key === 'e') {
         const detail = useSelection.getState().detail;
-        if (!detail || !detail.editable || detail.deleted || detail.conflictFields.length > 0 || ui.view !== 'records') return;
+        if (!detail || !detail.editable || detail.deleted || detail.conflictFields.length > 0 || detail.proposal?.status === 'Pending' || ui.view !== 'records') return;
+        if (!SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind)?.canUpdate) return;
         e.preventDefault();
         ui.openForm({ mode: 'edit', id: detail.id });
       }

@@ -3,14 +3,17 @@ import type { ApprovalDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
-import { kindLabel, plural } from '../lib/format';
+import { kindLabel, plural, systemLabel } from '../lib/format';
 import { useApprovals } from '../stores/approvals';
 import { connectionName, useConnections } from '../stores/connections';
-import { FieldValue, type PickLists } from './FieldValue';
+import { FieldValue, isEmpty, type PickLists } from './FieldValue';
 
 /** For reviewer accounts: submissions awaiting a decision. Decisions are queued like edits and sent when online. */
 export function ApprovalsView() {
-  const approvals = useApprovals((s) => s.approvals);
+  const all = useApprovals((s) => s.approvals);
+  const connections = useConnections((s) => s.connections);
+  // Only reviewer (administrator) connections decide; nothing else ever offers accept or reject.
+  const approvals = all.filter((a) => connections.some((c) => c.id === a.connectionId && c.settings.reviewer === 'yes'));
   const loaded = useApprovals((s) => s.loaded);
   const error = useApprovals((s) => s.error);
 
@@ -53,7 +56,10 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
   const connection = connections.find((c) => c.id === a.connectionId);
   const profile = connection ? SYSTEM_PROFILES[connection.system]?.kinds.find((k) => k.kind === a.kind) : undefined;
   const pick: PickLists = (source) => pickLists[`${a.connectionId}:${source}`] ?? [];
-  const specs = (profile?.fields ?? []).filter((s) => a.action === 'Add' || !sameValue(a.fields[s.name], a.liveFields?.[s.name]));
+  // An Add: what it proposes; a Change: the fields it changes, live next to proposed.
+  const specs = (profile?.fields ?? []).filter((s) =>
+    a.action === 'Add' ? !isEmpty(a.fields[s.name]) : !sameValue(a.fields[s.name], a.liveFields?.[s.name]),
+  );
 
   const decide = async (decision: 'accept' | 'reject') => {
     setBusy(true);
@@ -80,7 +86,9 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
         </div>
         <div className="connection-state">
           <span className={`badge ${a.status === 'Pending' ? 'badge-awaiting_approval' : a.status === 'Rejected' ? 'badge-rejected' : 'badge-online'}`}>{a.status.toLowerCase()}</span>
-          {a.queuedDecision ? <span className="muted small">{a.queuedDecision === 'accept' ? 'accept' : 'reject'} queued</span> : null}
+          {a.queuedDecision && !a.decisionError ? (
+            <span className="badge badge-pending">{a.queuedDecision === 'accept' ? 'accept' : 'reject'} queued</span>
+          ) : null}
         </div>
       </div>
       {specs.length > 0 ? (
@@ -88,7 +96,7 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
           <thead>
             <tr>
               <th scope="col">Field</th>
-              {a.action === 'Change' ? <th scope="col">Now</th> : null}
+              {a.action === 'Change' ? <th scope="col">Live</th> : null}
               <th scope="col">Proposed</th>
             </tr>
           </thead>
@@ -109,9 +117,14 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
           </tbody>
         </table>
       ) : null}
+      {a.queuedDecision && !a.decisionError ? (
+        <p className="muted small" role="status">
+          {`Your decision to ${a.queuedDecision} is queued: it is sent when “${connection?.name ?? 'the connection'}” can reach ${connection ? systemLabel(connection.system) : 'the server'}. Until then you can change it.`}
+        </p>
+      ) : null}
       {a.decisionError ? (
         <p className="error-box" role="alert">
-          The server refused your decision: {a.decisionError}
+          {connection ? systemLabel(connection.system) : 'The server'} refused your decision to {a.queuedDecision ?? 'decide'}: {a.decisionError}
         </p>
       ) : null}
       {error ? (
@@ -121,11 +134,21 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
       ) : null}
       {a.status === 'Pending' ? (
         <div className="actions">
-          <button type="button" className="button primary" disabled={busy || a.queuedDecision === 'accept'} onClick={() => void decide('accept')}>
-            Accept
+          <button
+            type="button"
+            className="button primary"
+            disabled={busy || (a.queuedDecision === 'accept' && !a.decisionError)}
+            onClick={() => void decide('accept')}
+          >
+            {a.decisionError && a.queuedDecision === 'accept' ? 'Accept again' : 'Accept'}
           </button>
-          <button type="button" className="button danger" disabled={busy || a.queuedDecision === 'reject'} onClick={() => void decide('reject')}>
-            Reject
+          <button
+            type="button"
+            className="button danger"
+            disabled={busy || (a.queuedDecision === 'reject' && !a.decisionError)}
+            onClick={() => void decide('reject')}
+          >
+            {a.decisionError && a.queuedDecision === 'reject' ? 'Reject again' : 'Reject'}
           </button>
         </div>
       ) : null}

@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import type { Fields } from '../../src-shared/domain/record-kinds';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
-import { pickListOf, str, type CoordinatesSpec } from '../../src-shared/domain/remotes/profile';
+import { pickListOf, str, type CoordinatesSpec, type DetailsSpec } from '../../src-shared/domain/remotes/profile';
 import { axesFor, isCoordinatesForm, type CoordinatesForm } from '../lib/coordinates';
+import { isDetailsForm, keysFor, type DetailsForm } from '../lib/details';
 import type { FormValue, FormValues } from '../lib/form-values';
 import type { PickLists } from './FieldValue';
 
@@ -88,6 +89,22 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
         );
       }
       control = <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} />;
+      break;
+    case 'details':
+      if (spec.details && isDetailsForm(value)) {
+        const typeField = spec.details.typeField;
+        const type = typeField in values ? values[typeField] : record[typeField];
+        return (
+          <div className={`form-field${errors?.length ? ' has-error' : ''}`}>
+            <span id={`${id}-label`} className="field-label">
+              {spec.label}
+            </span>
+            <DetailsInput id={id} spec={spec.details} value={value} type={str(type)} disabled={disabled ?? false} describedBy={describedBy} onChange={onChange} />
+            <Help id={id} help={help} errors={errors} />
+          </div>
+        );
+      }
+      control = <textarea {...common} rows={6} className="mono" value={text} onChange={(e) => onChange(e.target.value)} spellCheck={false} />;
       break;
     default:
       control = <input {...common} type="text" value={text} onChange={(e) => onChange(e.target.value)} autoComplete="off" />;
@@ -194,6 +211,79 @@ function CoordinatesInput({
           </div>
         );
       })}
+    </div>
+  );
+}
+
+/**
+ * A details object: one row per key the chosen type documents, and a JSON box for every other key
+ * (or for the whole object when the type documents none). See DetailsSpec.
+ */
+function DetailsInput({
+  id,
+  spec,
+  value,
+  type,
+  disabled,
+  describedBy,
+  onChange,
+}: {
+  id: string;
+  spec: DetailsSpec;
+  value: DetailsForm;
+  type: string;
+  disabled: boolean;
+  describedBy: string | undefined;
+  onChange(value: DetailsForm): void;
+}) {
+  const keys = value.layout === null ? null : (spec.byType[value.layout] ?? null);
+  // The type changed but the JSON box could not be read, so the keys could not be moved yet.
+  const stale = value.layout !== (keysFor(spec, type) ? type : null);
+  const jsonId = `${id}-json`;
+  const hint = stale
+    ? 'Fix the JSON below to see the fields of the chosen type.'
+    : keys
+      ? null
+      : type
+        ? 'This type has no documented fields: write its details as a JSON object.'
+        : 'Choose a type to fill in its details, or write them as a JSON object.';
+  return (
+    <div className="details" role="group" aria-labelledby={`${id}-label`} aria-describedby={describedBy}>
+      {hint ? <p className="muted small">{hint}</p> : null}
+      {keys?.map((key) => {
+        const inputId = `${id}-${key.key}`;
+        const rowValue = value.rows[key.key] ?? '';
+        const set = (v: string) => onChange({ ...value, rows: { ...value.rows, [key.key]: v } });
+        return (
+          <div key={key.key} className="detail-row">
+            <label htmlFor={inputId}>{key.label}</label>
+            {key.kind === 'boolean' ? (
+              <select id={inputId} disabled={disabled} value={rowValue} onChange={(e) => set(e.target.value)}>
+                <option value="" />
+                <option value="true">Yes</option>
+                <option value="false">No</option>
+              </select>
+            ) : key.kind === 'text' ? (
+              <input id={inputId} type="text" disabled={disabled} value={rowValue} onChange={(e) => set(e.target.value)} autoComplete="off" title={key.help} placeholder={key.help} />
+            ) : (
+              <input id={inputId} type="number" step={key.kind === 'integer' ? 1 : 'any'} disabled={disabled} value={rowValue} onChange={(e) => set(e.target.value)} />
+            )}
+            {key.unit ? <span className="unit">{key.unit}</span> : <span />}
+          </div>
+        );
+      })}
+      <label htmlFor={jsonId} className={keys ? 'details-json-label' : 'visually-hidden'}>
+        {keys ? 'Other details (JSON)' : 'Details (JSON)'}
+      </label>
+      <textarea
+        id={jsonId}
+        className="mono"
+        rows={keys ? 3 : 5}
+        disabled={disabled}
+        value={value.json}
+        onChange={(e) => onChange({ ...value, json: e.target.value })}
+        spellCheck={false}
+      />
     </div>
   );
 }

@@ -3,11 +3,13 @@ import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { pickListOf, str } from '../../src-shared/domain/remotes/profile';
 import { describeCoordinates } from '../lib/coordinates';
 import { formatDateTime } from '../lib/datetime';
+import { describeDetails } from '../lib/details';
 import type { PickItem } from '../stores/connections';
 
 export type PickLists = (source: string) => readonly PickItem[];
 
-function isEmpty(value: unknown): boolean {
+/** Nothing worth showing: absent, null, '', [] or {}. */
+export function isEmpty(value: unknown): boolean {
   return (
     value === undefined ||
     value === null ||
@@ -18,6 +20,15 @@ function isEmpty(value: unknown): boolean {
 }
 
 const EMPTY = <span className="muted">—</span>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON value in one line: text as is, anything else as JSON. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
 
 /** A field's value as the kind profile says to show it (pick lists by name, lists as lists, times local). */
 export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fields; pick: PickLists }) {
@@ -44,7 +55,37 @@ export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fi
     case 'textarea':
       return <div className="value-text">{str(value)}</div>;
     case 'json':
+      // A list of objects (e.g. external identifiers): one line per item.
+      if (Array.isArray(value) && value.every(isPlainObject)) {
+        return (
+          <ul className="value-list">
+            {value.map((item, i) => (
+              <li key={i}>
+                {Object.entries(item)
+                  .map(([k, v]) => `${k}: ${scalarText(v)}`)
+                  .join(' · ')}
+              </li>
+            ))}
+          </ul>
+        );
+      }
       return <pre className="value-json">{JSON.stringify(value, null, 2)}</pre>;
+    case 'details': {
+      if (!spec.details) return <pre className="value-json">{JSON.stringify(value, null, 2)}</pre>;
+      const { rows, rest } = describeDetails(spec.details, value, fields[spec.details.typeField]);
+      // Keys the type does not document are shown under their own names.
+      const all = [...rows, ...Object.entries(rest).map(([k, v]) => ({ label: k, text: scalarText(v) }))];
+      return (
+        <dl className="value-details">
+          {all.map((r) => (
+            <div key={r.label} style={{ display: 'contents' }}>
+              <dt>{r.label}</dt>
+              <dd>{r.text}</dd>
+            </div>
+          ))}
+        </dl>
+      );
+    }
     case 'checkbox':
       return <span>{value ? 'Yes' : 'No'}</span>;
     case 'datetime':

@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
-import type { PendingOpDto } from '../../src-shared/contract';
+import type { ConnectionStatus, PendingOpDto } from '../../src-shared/contract';
 import { client, errorMessage } from '../core/client';
-import { formatRelative, OP_STATE_LABELS, opTypeLabel, plural } from '../lib/format';
+import { formatDuration, formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, plural, STATE_LABELS, systemLabel } from '../lib/format';
 import { connectionName, useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
 import { useSelection } from '../stores/selection';
+import { statusMessage, useSyncStatus } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { ConfirmButton } from './ConfirmButton';
 
@@ -58,6 +59,7 @@ export function PendingView() {
               : `${plural(ops.length, 'change')} waiting${rejected ? `, ${rejected} refused by the server and waiting for you` : ''}. They are sent in order, per record, as soon as the server can be reached.`}
         </p>
       </header>
+      <ConnectionProgress />
       {error ? (
         <p className="error-box" role="alert">
           Could not load the queue: {error}
@@ -102,7 +104,7 @@ export function PendingView() {
                 <td>{op.attempts}</td>
                 <td>{op.state === 'queued' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
                 <td className="message-cell">
-                  {op.error ?? <span className="muted">—</span>}
+                  {heldReason(op) ?? op.error ?? <span className="muted">—</span>}
                   {op.fieldErrors && Object.keys(op.fieldErrors).length > 0 ? (
                     <div className="muted small">Fields: {Object.keys(op.fieldErrors).filter((f) => f !== '_').join(', ') || 'general'}</div>
                   ) : null}
@@ -130,5 +132,57 @@ export function PendingView() {
         </table>
       ) : null}
     </section>
+  );
+}
+
+const STUCK: ReadonlySet<ConnectionStatus['state']> = new Set(['offline', 'paused', 'key_rejected', 'error']);
+
+/** Per connection: how much of its queue is sent, and how long the rest takes at the server's rate limit. */
+function ConnectionProgress() {
+  const statuses = useSyncStatus((s) => s.statuses);
+  if (statuses.length === 0) return null;
+  return (
+    <ul className="progress-list" aria-label="Progress by connection">
+      {statuses.map((s) => {
+        const total = s.done + s.pending;
+        const stuck = STUCK.has(s.state) || !s.online;
+        const message = statusMessage(s);
+        const counts = [total > 0 ? `${s.done} of ${total} sent` : '', s.rejected > 0 ? `${s.rejected} rejected` : '', s.conflicts > 0 ? plural(s.conflicts, 'conflict') : '']
+          .filter(Boolean)
+          .join(' · ');
+        const outlook =
+          s.pending === 0
+            ? s.rejected + s.conflicts > 0
+              ? 'Nothing else to send: the rest waits for you.'
+              : 'Everything is sent.'
+            : s.state === 'paused'
+              ? 'Paused: sent once resumed.'
+              : stuck
+                ? message
+                  ? null
+                  : `Waits: ${STATE_LABELS[s.state]}. Sent once the server can be reached.`
+                : s.etaMs !== null
+                  ? `${formatDuration(s.etaMs)} left at the server’s rate limit.`
+                  : 'Sending…';
+        return (
+          <li key={s.connectionId} className="progress-item" aria-label={s.name}>
+            <div className="progress-head">
+              <strong>{s.name}</strong>
+              <span className="muted small">
+                {systemLabel(s.system)} · {s.state === 'paused' ? 'paused' : s.online && s.state !== 'offline' ? STATE_LABELS[s.state] : 'offline'}
+              </span>
+            </div>
+            {counts ? (
+              <div className="progress-line">
+                {total > 0 ? <progress value={s.done} max={total} aria-label={`${s.name}: sent`} /> : null}
+                <span>{counts}</span>
+              </div>
+            ) : null}
+            {outlook ? <p className="muted small">{outlook}</p> : null}
+            {message ? <p className={stuck ? 'small status-offline' : 'muted small'}>{message}</p> : null}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

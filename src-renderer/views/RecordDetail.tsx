@@ -8,6 +8,7 @@ import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { FieldValue, type PickLists } from './FieldValue';
+import { QuickActionForm } from './RecordForm';
 import { ConflictPanel, PendingOps, ProposalPanel, RejectedOps } from './RecordPanels';
 
 export function RecordDetail() {
@@ -17,6 +18,7 @@ export function RecordDetail() {
   const connections = useConnections((s) => s.connections);
   const pickLists = useConnections((s) => s.pickLists);
   const openForm = useUi((s) => s.openForm);
+  const form = useUi((s) => s.form);
   const [actionError, setActionError] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -34,8 +36,14 @@ export function RecordDetail() {
   const specs = profile?.fields ?? Object.keys(detail.fields).map((name): FieldSpec => ({ name, label: name, input: 'text' }));
   const pick: PickLists = (source) => pickLists[`${detail.connectionId}:${source}`] ?? [];
   const inConflict = detail.conflictFields.length > 0;
-  const canEdit = detail.editable && !detail.deleted && !inConflict && (profile?.canUpdate ?? false);
-  const canDelete = detail.editable && !detail.deleted && !inConflict && (profile?.canDelete ?? false);
+  const awaiting = detail.proposal?.status === 'Pending';
+  // While an administrator decides on a proposal, the record cannot change (the core refuses too).
+  const canEdit = detail.editable && !detail.deleted && !inConflict && !awaiting && (profile?.canUpdate ?? false);
+  const connection = connections.find((c) => c.id === detail.connectionId);
+  // Some systems let only some accounts delete (e.g. BrainSTEM administrators): a ticked connection setting says so.
+  const deleteAllowed = !profile?.deleteRequiresSetting || connection?.settings[profile.deleteRequiresSetting] === 'yes';
+  const canDelete = detail.editable && !detail.deleted && !inConflict && !awaiting && deleteAllowed && (profile?.canDelete ?? false);
+  const quick = form?.mode === 'quick' && form.id === detail.id ? form : null;
 
   const run = async (action: () => Promise<unknown>) => {
     setBusy(true);
@@ -86,6 +94,7 @@ export function RecordDetail() {
           ) : null}
         </div>
       ) : null}
+      {quick && canEdit ? <QuickActionForm key={quick.actionId} id={quick.id} actionId={quick.actionId} /> : null}
       {confirmDelete && canDelete ? (
         <div className="confirm" role="group" aria-label="Confirm delete">
           <p>
@@ -131,7 +140,16 @@ export function RecordDetail() {
         </p>
       ) : null}
 
-      {detail.proposal ? <ProposalPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
+      {detail.proposal ? (
+        <ProposalPanel
+          detail={detail}
+          specs={specs}
+          pick={pick}
+          busy={busy}
+          run={run}
+          onResubmit={canEdit ? () => openForm({ mode: 'edit', id: detail.id, fromProposal: true }) : null}
+        />
+      ) : null}
       <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={canFixRejected(detail) ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
       {inConflict ? <ConflictPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
 

@@ -7,24 +7,21 @@ import { type FieldErrors, validateWith } from '../../src-shared/domain/validati
 import { client, errorFields, formErrorSummary } from '../core/client';
 import { today } from '../lib/datetime';
 import { systemLabel } from '../lib/format';
-import { fromFormValues, mergeErrors, toFormValue, toFormValues, type FormValue, type FormValues } from '../lib/form-values';
+import { fromFormValues, mergeErrors, toFormValue, toFormValues, withFormChange, type FormValue, type FormValues } from '../lib/form-values';
+import { scanPrefill } from '../lib/scan';
 import { useConnections, usePickLists } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi, type RecordForm as FormState } from '../stores/ui';
 import { FieldInput } from './FieldInput';
 import { useFormShortcuts } from './shortcuts';
 
-/** Profile features newer than some checkouts of the shared domain; read defensively. */
-type SpecExtras = FieldSpec & { createOnly?: boolean };
-type KindExtras = KindProfile & { remoteKeyField?: string };
-
 export function RecordForm({ form }: { form: FormState }) {
-  if (form.mode === 'create') return <CreateForm kind={form.kind} connectionId={form.connectionId} />;
-  if (form.mode === 'edit') return <EditForm id={form.id} />;
+  if (form.mode === 'create') return <CreateForm kind={form.kind} connectionId={form.connectionId} scanned={form.scanned} />;
+  if (form.mode === 'edit') return <EditForm id={form.id} fromProposal={form.fromProposal ?? false} />;
   return <QuickActionForm id={form.id} actionId={form.actionId} />;
 }
 
-function CreateForm(props: { kind?: RecordKind; connectionId?: string }) {
+function CreateForm(props: { kind?: RecordKind; connectionId?: string; scanned?: string | undefined }) {
   const connections = useConnections((s) => s.connections);
   // Connections whose system lets BenchSync create records, with the kinds it may create.
   const creatable = connections.flatMap((c) => (SYSTEM_PROFILES[c.system]?.kinds ?? []).filter((k) => k.canCreate).map((k) => ({ connection: c, kind: k.kind })));
@@ -42,14 +39,26 @@ function CreateForm(props: { kind?: RecordKind; connectionId?: string }) {
     );
   }
   const profile = kindProfile(connection.system, kind);
+  // A scanned code nothing matched: it goes where this kind keeps ids or serials (or its name).
+  const scanned = props.scanned ? scanPrefill(profile, props.scanned) : null;
+  const scannedLabel = scanned ? profile.fields.find((f) => f.name === scanned.field)?.label : undefined;
   return (
     <FieldsForm
       key={`${connection.id}:${kind}`}
       title={`New ${profile.label.toLowerCase()}`}
       profile={profile}
-      specs={profile.fields}
+      // What the server computes (read-only fields) has nothing to show before the record exists.
+      specs={profile.fields.filter((f) => !f.readOnly)}
       connectionId={connection.id}
       initial={{}}
+      prefill={scanned ? { [scanned.field]: props.scanned } : undefined}
+      notice={
+        props.scanned
+          ? scannedLabel
+            ? `Nothing here has the id or serial “${props.scanned}”; it is filled in as ${scannedLabel}.`
+            : `Nothing here has the id or serial “${props.scanned}”, and a new ${profile.label.toLowerCase()} has no field for it.`
+          : null
+      }
       proposeKey
       header={
         <div className="form-pickers">
@@ -102,34 +111,46 @@ function useSnapshot(id: string): RecordDetailDto | null {
 /** A field fixed once the record exists remotely (a client-chosen key) can change only while its create is still here. */
 function lockedFields(snapshot: RecordDetailDto, profile: KindProfile): Set<string> {
   const createStillLocal = snapshot.remoteId === null && snapshot.ops.some((o) => o.type === 'create' && o.attempts === 0 && o.state !== 'in_flight');
-  return new Set(profile.fields.filter((f) => (f as SpecExtras).createOnly && !createStillLocal).map((f) => f.name));
+  return new Set(profile.fields.filter((f) => f.createOnly && !createStillLocal).map((f) => f.name));
 }
 
-function EditForm({ id }: { id: string }) {
+function EditForm({ id, fromProposal }: { id: string; fromProposal: boolean }) {
   const snapshot = useSnapshot(id);
   if (!snapshot) return <div className="empty">Loading…</div>;
   const profile = kindProfile(snapshot.system, snapshot.kind);
   // A refused edit shows the server's words on the fields it names; saving sends it again.
   const rejected = snapshot.ops.filter((o) => o.state === 'rejected');
+  // Resubmitting a rejected proposal starts from what was proposed; what differs from the live record is proposed again.
+  const proposal = fromProposal && snapshot.proposal?.status === 'Rejected' ? snapshot.proposal : null;
+  const title = snapshot.title || profile.label.toLowerCase();
   return (
     <FieldsForm
-      title={`Edit ${snapshot.title || profile.label.toLowerCase()}`}
+      title={proposal ? `Resubmit ${title}` : `Edit ${title}`}
       profile={profile}
       specs={profile.fields}
       connectionId={snapshot.connectionId}
       initial={snapshot.fields}
+      prefill={proposal?.fields}
       locked={lockedFields(snapshot, profile)}
       initialErrors={mergeErrors(...rejected.map((o) => o.fieldErrors))}
       initialMessage={rejected.length > 0 ? `The server refused the last change: ${rejected.map((o) => o.error).join(' ')} Fix it below and save to send it again.` : null}
+      notice={
+        proposal
+          ? `An administrator rejected this proposal${proposal.message ? `: “${proposal.message}”` : '.'} Change what is needed and save to propose it again.`
+          : null
+      }
+      saveLabel={proposal ? 'Resubmit' : 'Save'}
       submit={async (_fields, changed) => {
         if (Object.keys(changed).length > 0) await client.call('records.update', { id, fields: changed });
+        else if (proposal) throw new Error('Nothing differs from what was rejected: change something before resubmitting, or discard the proposal.');
         return id;
       }}
     />
   );
 }
 
-function QuickActionForm({ id, actionId }: { id: string; actionId: string }) {
+/** A quick action's few fields, prefilled, in the record's detail. */
+export function QuickActionForm({ id, actionId }: { id: string; actionId: string }) {
   const snapshot = useSnapshot(id);
   if (!snapshot) return <div className="empty">Loading…</div>;
   const profile = kindProfile(snapshot.system, snapshot.kind);
@@ -146,6 +167,7 @@ function QuickActionForm({ id, actionId }: { id: string; actionId: string }) {
       initial={snapshot.fields}
       prefill={prefill}
       locked={lockedFields(snapshot, profile)}
+      compact
       submit={async (_fields, changed) => {
         if (Object.keys(changed).length > 0) await client.call('records.update', { id, fields: changed });
         return id;
@@ -170,26 +192,36 @@ interface FieldsFormProps {
   proposeKey?: boolean;
   initialErrors?: FieldErrors;
   initialMessage?: string | null;
+  /** Information above the fields (not an error). */
+  notice?: string | null;
+  saveLabel?: string;
+  /** A small form inside the record's detail (a quick action). */
+  compact?: boolean;
   header?: ReactNode;
   /** Sends the validated record; `changed` holds only what the user changed. Returns the record id. */
   submit(fields: Fields, changed: Fields): Promise<string>;
 }
 
 /** A form generated from the kind profile's field specs, validated by the same schema the core and server use. */
-function FieldsForm({ title, profile, specs, connectionId, initial, prefill, locked, proposeKey, initialErrors, initialMessage, header, submit }: FieldsFormProps) {
+function FieldsForm(props: FieldsFormProps) {
+  const { title, profile, specs, connectionId, initial, prefill, locked, proposeKey, initialErrors, initialMessage, notice, saveLabel, compact, header, submit } = props;
   const pick = usePickLists(connectionId);
   const openForm = useUi((s) => s.openForm);
   const initialValues = useMemo(() => toFormValues(specs, initial), [specs, initial]);
-  const [values, setValues] = useState<FormValues>(() => ({
-    ...initialValues,
-    ...Object.fromEntries(specs.filter((s) => prefill && s.name in prefill).map((s) => [s.name, toFormValue(s, prefill![s.name])])),
-  }));
+  const [values, setValues] = useState<FormValues>(() => {
+    const start = { ...initial, ...prefill };
+    return {
+      ...initialValues,
+      ...Object.fromEntries(specs.filter((s) => prefill && s.name in prefill).map((s) => [s.name, toFormValue(s, prefill![s.name], start)])),
+    };
+  });
   const [errors, setErrors] = useState<FieldErrors>(initialErrors ?? {});
   const [message, setMessage] = useState<string | null>(initialMessage ?? null);
   const [saving, setSaving] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
-  const keyField = proposeKey ? (profile as KindExtras).remoteKeyField : undefined;
-  const keyTouched = useRef(false);
+  const keyField = proposeKey ? profile.remoteKeyField : undefined;
+  // A key given from the start (a scanned id) is the user's, not to be replaced by a proposal.
+  const keyTouched = useRef(Boolean(keyField && prefill && keyField in prefill));
   const editable = specs.filter((s) => !s.readOnly && !locked?.has(s.name));
 
   useEffect(() => {
@@ -199,7 +231,7 @@ function FieldsForm({ title, profile, specs, connectionId, initial, prefill, loc
   const change = (name: string, value: FormValue) => {
     if (name === keyField) keyTouched.current = true;
     setValues((current) => {
-      const next = { ...current, [name]: value };
+      const next = withFormChange(specs, current, name, value);
       if (keyField && name !== keyField && !keyTouched.current && profile.proposeRemoteKey) {
         next[keyField] = profile.proposeRemoteKey(fromFormValues(editable, next, initial).fields);
       }
@@ -249,9 +281,14 @@ function FieldsForm({ title, profile, specs, connectionId, initial, prefill, loc
     .flatMap(([k, v]) => v.map((m) => (label(k) && !m.startsWith(label(k)!) ? `${label(k)}: ${m}` : m)));
 
   return (
-    <form ref={formRef} className="record-form" onSubmit={onSubmit} noValidate aria-label={title}>
-      <h2>{title}</h2>
+    <form ref={formRef} className={compact ? 'record-form quick-form' : 'record-form'} onSubmit={onSubmit} noValidate aria-label={title}>
+      {compact ? <h3>{title}</h3> : <h2>{title}</h2>}
       {header}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
       {message ? (
         <div className="error-box" role="alert">
           <p>{message}</p>
@@ -279,12 +316,14 @@ function FieldsForm({ title, profile, specs, connectionId, initial, prefill, loc
       ))}
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save'}
+          {saving ? 'Saving…' : (saveLabel ?? 'Save')}
         </button>
         <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>
-        <span className="muted small">* required · Ctrl+Enter or Ctrl+S saves · Esc cancels. Saved changes are queued and sent when the server can be reached.</span>
+        <span className="muted small">
+          {compact ? 'Ctrl+Enter saves · Esc cancels' : '* required · Ctrl+Enter or Ctrl+S saves · Esc cancels. Saved changes are queued and sent when the server can be reached.'}
+        </span>
       </div>
     </form>
   );

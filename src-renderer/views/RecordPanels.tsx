@@ -2,7 +2,8 @@ import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { client } from '../core/client';
-import { formatRelative, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
+import { formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
+import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { ConfirmButton } from './ConfirmButton';
 import { FieldValue, type PickLists } from './FieldValue';
@@ -62,37 +63,85 @@ function FieldMessages({ fieldErrors, label }: { fieldErrors: Record<string, str
   );
 }
 
-/** A change the remote holds for an administrator: what was proposed, and what became of it. */
-export function ProposalPanel({ detail, specs, pick, busy, run }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; pick: PickLists; busy: boolean; run: Run }) {
+/**
+ * A change the remote holds for an administrator: what was proposed next to what is live, and
+ * what became of it. A rejected proposal can be edited and resubmitted, or discarded.
+ */
+export function ProposalPanel({
+  detail,
+  specs,
+  pick,
+  busy,
+  run,
+  onResubmit,
+}: {
+  detail: RecordDetailDto;
+  specs: readonly FieldSpec[];
+  pick: PickLists;
+  busy: boolean;
+  run: Run;
+  onResubmit: (() => void) | null;
+}) {
   const proposal = detail.proposal!;
-  const changed = specs.filter((s) => proposal.action === 'Add' || !sameValue(proposal.fields[s.name], detail.fields[s.name]));
+  const isAdd = proposal.action === 'Add';
   const rejected = proposal.status === 'Rejected';
+  const system = systemLabel(detail.system);
+  // A Change: the fields it changes, live and proposed side by side. An Add has nothing live yet.
+  const changed = isAdd ? [] : specs.filter((s) => !sameValue(proposal.fields[s.name], detail.fields[s.name]));
   return (
     <section className={rejected ? 'proposal proposal-rejected' : 'proposal'} aria-label="Proposed change">
-      <h3>{rejected ? 'An administrator rejected this proposal' : 'Awaiting an administrator’s approval'}</h3>
+      <h3>{rejected ? 'Proposal rejected' : 'Awaiting an administrator’s approval'}</h3>
       <p>
         {rejected
-          ? `${systemLabel(detail.system)} did not accept the ${proposal.action === 'Add' ? 'new record' : 'change'}.`
-          : `${systemLabel(detail.system)} holds this ${proposal.action === 'Add' ? 'new record' : 'change'} until an administrator accepts it; until then the fields below show the live values.`}
-        {proposal.message ? <span className="server-message"> {proposal.message}</span> : null}
+          ? `${system} did not accept this ${isAdd ? 'new record; it is not on the server.' : 'change; the live record stays as it was.'}`
+          : isAdd
+            ? `${system} holds this new record until an administrator accepts it; nothing is live yet, and the values below are what you proposed.`
+            : `${system} holds this change until an administrator accepts it; the fields below keep the live values until then.`}
       </p>
+      {rejected && proposal.message ? <p className="server-message">{proposal.message}</p> : null}
       {changed.length > 0 ? (
-        <dl className="fields compact">
-          {changed.map((spec) => (
-            <div key={spec.name} className="field-row">
-              <dt>{spec.label}</dt>
-              <dd>
-                <FieldValue spec={spec} fields={proposal.fields} pick={pick} />
-              </dd>
-            </div>
-          ))}
-        </dl>
+        <table className="compare">
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Live</th>
+              <th scope="col">Proposed</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changed.map((spec) => (
+              <tr key={spec.name} className="differs-row">
+                <th scope="row">{spec.label}</th>
+                <td>
+                  <FieldValue spec={spec} fields={detail.fields} pick={pick} />
+                </td>
+                <td>
+                  <FieldValue spec={spec} fields={proposal.fields} pick={pick} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       ) : null}
       {rejected ? (
         <div className="actions">
-          <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('records.discardProposal', { id: detail.id }))}>
-            Discard proposal
-          </button>
+          {onResubmit ? (
+            <button type="button" className="button primary" disabled={busy} onClick={onResubmit}>
+              Edit and resubmit
+            </button>
+          ) : null}
+          <ConfirmButton
+            label="Discard proposal"
+            question={isAdd ? 'Discard it? The record goes away here.' : 'Discard it and keep the live record?'}
+            confirmLabel="Yes, discard"
+            disabled={busy}
+            onConfirm={() =>
+              void run(async () => {
+                const { removed } = await client.call('records.discardProposal', { id: detail.id });
+                if (removed) await useSelection.getState().select(null);
+              })
+            }
+          />
         </div>
       ) : null}
     </section>
@@ -196,7 +245,11 @@ export function PendingOps({ ops, busy, run }: { ops: PendingOpDto[]; busy: bool
                 <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
               ) : null}
             </div>
-            {op.error && op.state !== 'rejected' ? <div className="muted small">Last error: {op.error}</div> : null}
+            {op.state === 'held' ? (
+              <div className="muted small">{heldReason(op)}</div>
+            ) : op.error && op.state !== 'rejected' ? (
+              <div className="muted small">Last error: {op.error}</div>
+            ) : null}
             {op.state === 'queued' || op.state === 'held' ? (
               <ConfirmButton
                 small

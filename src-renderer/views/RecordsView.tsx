@@ -5,14 +5,16 @@ import { RecordForm } from './RecordForm';
 import { RecordsList } from './RecordsList';
 
 export function RecordsView() {
-  const form = useUi((s) => s.form);
+  const uiForm = useUi((s) => s.form);
   const selectedId = useSelection((s) => s.id);
+  // A quick action's small form is drawn inside the record's detail.
+  const form = uiForm?.mode === 'quick' ? null : uiForm;
   return (
     <div className="records-view">
       <RecordsList />
       <section className="pane" aria-label={form ? (form.mode === 'create' ? 'New record' : 'Edit record') : 'Record details'}>
         {form ? (
-          <RecordForm key={form.mode === 'edit' ? form.id : 'create'} form={form} />
+          <RecordForm key={JSON.stringify(form)} form={form} />
         ) : selectedId ? (
           <RecordDetail />
         ) : (

@@ -24,6 +24,9 @@ export function StatusBar() {
             ? { label: 'Offline', tone: 'bad' }
             : { label: `${t.offline} of ${active.length} offline`, tone: 'warn' };
   const progressMax = t.done + t.pending;
+  // With many connections, those that are simply up to date share one chip (each is in Connections).
+  const calm = statuses.length > 2 ? statuses.filter((s) => s.state === 'idle' && s.online) : [];
+  const chips = statuses.filter((s) => !calm.includes(s));
   const messages = statuses.flatMap((s) => {
     const message = statusMessage(s);
     return message ? [{ id: s.connectionId, state: s.state, text: statuses.length > 1 ? `${s.name}: ${message}` : message }] : [];
@@ -36,9 +39,15 @@ export function StatusBar() {
           <span className="dot" aria-hidden="true" />
           {overall.label}
         </span>
-        {statuses.map((s) => (
+        {chips.map((s) => (
           <ConnectionChip key={s.connectionId} status={s} />
         ))}
+        {calm.length > 0 ? (
+          <span className="chip chip-ok" title={calm.map((s) => s.name).join(', ')}>
+            <span className="dot" aria-hidden="true" />
+            {calm.length} more up to date
+          </span>
+        ) : null}
       </div>
       <div className="status-group">
         <button type="button" className="counter" onClick={() => show('pending')} data-testid="pending-count" title="Show pending changes">
@@ -57,17 +66,22 @@ export function StatusBar() {
             <progress value={t.done} max={progressMax} aria-label="Sync progress" />
             <span>
               {t.done} / {progressMax} sent
-              {t.etaMs !== null ? ` · ${formatDuration(t.etaMs)} at the server's rate limit` : ''}
+              {t.etaMs !== null ? ` · ${formatDuration(t.etaMs)} left` : ''}
             </span>
           </span>
         ) : null}
       </div>
       <div className="status-group status-messages" aria-live="polite">
-        {messages.map((m) => (
-          <span key={m.id} className={`status-message status-${m.state}`} title={m.text}>
-            {m.text}
+        {messages.length === 1 ? (
+          <span className={`status-message status-${messages[0]!.state}`} title={messages[0]!.text}>
+            {messages[0]!.text}
           </span>
-        ))}
+        ) : messages.length > 1 ? (
+          // Several at once do not fit here: Pending changes has each connection's.
+          <button type="button" className="link-button status-message status-error" onClick={() => show('pending')} title={messages.map((m) => m.text).join('\n')}>
+            {messages.length} connections need attention
+          </button>
+        ) : null}
         {syncError ? <span className="status-message status-error">{syncError}</span> : null}
       </div>
       <button

@@ -27,16 +27,38 @@ export async function openRecord(page: Page, name: string): Promise<void> {
   await expect(ui.detail(page).getByRole('heading', { level: 2, name })).toBeVisible();
 }
 
+export interface NewConnection {
+  name: string;
+  baseUrl: string;
+  apiKey: string;
+  /** The System picker's label (e.g. 'BrainSTEM'); the form's first system when absent. */
+  system?: string;
+  /** Text settings by label, e.g. {'Organization ID': 'test-company'}. */
+  settings?: Record<string, string>;
+  /** Checkbox settings to tick, by label. */
+  tick?: string[];
+  /** Wait until the first pull is done. */
+  synced?: boolean;
+}
+
 /** Adds a connection through the Connections view. */
-export async function addConnection(page: Page, c: { name: string; baseUrl: string; apiKey: string }): Promise<void> {
+export async function addConnection(page: Page, c: NewConnection): Promise<void> {
   await ui.tab(page, 'Connections').click();
   await page.getByRole('button', { name: 'Add connection' }).click();
   const form = page.getByRole('form', { name: 'Add connection' });
+  if (c.system) await form.getByLabel('System').selectOption({ label: c.system });
   await form.getByLabel('Name').fill(c.name);
   await form.getByLabel('Base URL').fill(c.baseUrl);
+  for (const [label, value] of Object.entries(c.settings ?? {})) await form.getByLabel(label).fill(value);
+  for (const label of c.tick ?? []) await form.getByLabel(label).check();
   await form.getByLabel('API key').fill(c.apiKey);
   await form.getByRole('button', { name: 'Save connection' }).click();
   await expect(page.getByText(`Saved “${c.name}”.`)).toBeVisible();
+  if (c.synced) {
+    const card = page.getByRole('listitem', { name: c.name });
+    await expect(card.getByText('up to date', { exact: true })).toBeVisible({ timeout: 15_000 });
+    await expect(card.getByRole('definition').filter({ hasText: /ago|now/ })).toBeVisible();
+  }
 }
 
 export interface CatalogInstrument {
