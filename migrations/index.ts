@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_pick_lists';
 import * as m0003 from './0003_proposals';
+import * as m0004 from './0004_lookup_indexes';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_pick_lists': m0002,
   '0003_proposals': m0003,
+  '0004_lookup_indexes': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

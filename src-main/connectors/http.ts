@@ -1,5 +1,5 @@
 import type { RateLimiter } from '../core/sync/rate-limiter';
-import { RemoteUnavailable } from './remote-errors';
+import { RemoteProtocolError, RemoteUnavailable } from './remote-errors';
 
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -29,11 +29,15 @@ export interface RemoteHttpOptions {
   onRequest?: () => void;
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 5;
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** The one way connectors reach a remote: through the connection's limiter, with a timeout. */
 export class RemoteHttp {
   private granted = 0;
+  /** Requests that could change remote state, counted as they leave (a failure before any means nothing was applied). */
+  writesSent = 0;
 
   constructor(private readonly options: RemoteHttpOptions) {}
 
@@ -59,22 +63,42 @@ export class RemoteHttp {
     if (this.granted > 0) this.granted--;
     else await this.options.limiter.acquire(req.priority ?? 0);
     this.options.onRequest?.();
+    if (req.method !== 'GET') this.writesSent++;
     let response: Response;
-    try {
-      response = await fetch(url, {
-        method: req.method,
-        headers: {
-          accept: 'application/json',
-          ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...this.options.headers,
-          ...req.headers,
-        },
-        body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
-        redirect: 'follow',
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
-      });
-    } catch (error) {
-      throw toUnavailable(error, url);
+    let target = url;
+    for (let hop = 0; ; hop++) {
+      try {
+        response = await fetch(target, {
+          method: req.method,
+          headers: {
+            accept: 'application/json',
+            ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...this.options.headers,
+            ...req.headers,
+          },
+          body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+          // Followed by hand: a key must never be sent to another origin.
+          redirect: 'manual',
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
+        });
+      } catch (error) {
+        throw toUnavailable(error, target);
+      }
+      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      if (!location) break;
+      await response.body?.cancel();
+      const next = new URL(location, target);
+      if (next.origin !== url.origin) {
+        throw new RemoteProtocolError(
+          `${url.host} redirected to ${next.host}. BenchSync sends a key only to the server it was entered for: check the connection's base URL.`,
+        );
+      }
+      // A write redirected with 301/302/303 would become a GET and be lost: only 307/308 keep it.
+      if (req.method !== 'GET' && response.status !== 307 && response.status !== 308) {
+        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with a redirect (HTTP ${response.status}); check the connection's base URL.`);
+      }
+      if (hop >= MAX_REDIRECTS) throw new RemoteProtocolError(`${url.host} redirected too many times.`);
+      target = next;
     }
     let text: string;
     try {

@@ -79,6 +79,8 @@ export const brainstemEquipment: BrainstemKind = {
     for await (const page of listPages(ctx.http, PATH, 'equipment', wireEquipment, query, PUSH_PRIORITY)) {
       for (const e of page.items) {
         if (e.type !== type || (e.name ?? '') !== name || e.setup !== setup) continue;
+        // The rest of what was sent must match too, so equipment someone else added is never adopted.
+        if ((e.notes ?? '') !== (want.fields.notes ?? '') || e.coordinates_system !== want.fields.coordinates_system) continue;
         if (await ctx.isKnownRemoteId('equipment', e.id)) continue;
         return { type: 'saved', remoteId: e.id, fields: equipmentFields(e) };
       }

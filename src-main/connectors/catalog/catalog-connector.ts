@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sameValue } from '../../../src-shared/domain/field-diff';
 import { catalogInstrumentSchema } from '../../../src-shared/domain/remotes/catalog';
 import { validateWith } from '../../../src-shared/domain/validation';
 import type { Connector, ConnectorContext, PushOp, PushResult, RemoteRecord } from '../connector';
@@ -70,12 +71,17 @@ export const catalogConnector: Connector = {
   },
 
   async findCreated(ctx, op) {
-    // The catalog stores nothing of ours to tag a create with, so match what it would have stored:
-    // the normalised name and category among the user's own instruments not yet mapped to a local record.
+    // The catalog stores nothing of ours to tag a create with, so match what it would have stored
+    // (the normalised fields) among the user's own instruments not yet mapped to a local record.
     const want = validateWith(catalogInstrumentSchema, op.fields);
     if (!want.ok) return null;
     for (const i of await myInstruments(ctx, PUSH_PRIORITY)) {
-      if (i.name !== want.fields.name || i.category_id !== want.fields.category_id) continue;
+      // Every field the create sent must match, so an instrument made elsewhere is never adopted.
+      const sent = want.fields;
+      if (i.name !== sent.name || i.category_id !== sent.category_id || i.description !== sent.description) continue;
+      if (!sameValue(i.alternate_names, sent.alternate_names)) continue;
+      // The server may replace an image URL by its final one after redirects; no image must stay none.
+      if ((sent.image === null) !== (i.image === null)) continue;
       if (await ctx.isKnownRemoteId('instrument', String(i.id))) continue;
       return { type: 'saved', remoteId: String(i.id), fields: toFields(i) };
     }

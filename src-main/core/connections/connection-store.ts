@@ -59,6 +59,11 @@ export class ConnectionStore {
       if (s.required && !input.settings[s.name]?.trim()) errors[s.name] = [`${s.label} is required for ${profile.label}.`];
     }
     if (!input.id && !input.apiKey) errors.apiKey = ['Enter the API key for this connection.'];
+    if (input.id && !input.apiKey) {
+      // The stored key only ever goes to the server it was entered for.
+      const existing = await this.row(input.id);
+      if (existing.base_url !== input.baseUrl) errors.apiKey = ['Enter the API key again: the base URL changed, and the stored key is only sent to the server it was entered for.'];
+    }
     if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'The connection is incomplete.', errors);
     const settings = JSON.stringify(Object.fromEntries(profile.settings.map((s) => [s.name, input.settings[s.name]?.trim() ?? ''])));
     let id = input.id;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { coalesce, type OpType, type PendingOp } from '../../../src-shared/domain/coalesce';
 import type { PendingOpDto } from '../../../src-shared/contract/records';
 import type { Selectable } from 'kysely';
 import type { OutboxTable } from '../db/schema';
@@ -35,15 +36,70 @@ export class OutboxStore {
       .execute();
   }
 
-  /** When the earliest backed-off op becomes due (for the engine's timer). */
+  /**
+   * When the earliest sendable op becomes due (for the engine's timer). Same rule as nextReady:
+   * an op waiting behind an earlier op of its record (rejected, held) is not sendable.
+   */
   async nextDueAt(connectionId: string): Promise<number | null> {
     const row = await this.db
-      .selectFrom('outbox')
-      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
-      .where('connection_id', '=', connectionId)
-      .where('state', '=', 'queued')
+      .selectFrom('outbox as o')
+      .select((eb) => eb.fn.min('o.next_attempt_at').as('at'))
+      .where('o.connection_id', '=', connectionId)
+      .where('o.state', '=', 'queued')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('outbox as e').select('e.id').whereRef('e.record_id', '=', 'o.record_id').whereRef('e.id', '<', 'o.id'))),
+      )
       .executeTakeFirst();
     return row?.at ?? null;
+  }
+
+  /**
+   * An op the remote refused did not happen there, so edits queued behind it (appended while its
+   * outcome was unknown) fold into it by the usual coalescing rules: the user fixes one op, and a
+   * retry sends the net change. Returns false when the edits cancelled out (create, then delete).
+   */
+  async absorbIntoRejected(opId: number): Promise<boolean> {
+    const rejected = await this.get(opId);
+    if (!rejected || rejected.state !== 'rejected') return true;
+    const later = await this.db.selectFrom('outbox').selectAll().where('record_id', '=', rejected.record_id).where('id', '>', opId).orderBy('id').execute();
+    if (later.length === 0 || later.some((o) => o.state === 'in_flight')) return true;
+    let pending: PendingOp = {
+      type: rejected.type as OpType,
+      payload: parseFields(rejected.payload),
+      base: parseFields(rejected.base),
+      state: 'rejected',
+      attempts: 0,
+    };
+    for (const o of later) {
+      const next = { type: o.type as OpType, payload: parseFields(o.payload), base: parseFields(o.base) };
+      const result = coalesce(pending, next);
+      if (result.action === 'append') return true;
+      if (result.action === 'drop') {
+        await this.db.deleteFrom('outbox').where('record_id', '=', rejected.record_id).where('id', '>=', opId).execute();
+        return false;
+      }
+      pending = { ...result.op, state: 'rejected', attempts: 0 };
+    }
+    await this.db.deleteFrom('outbox').where('record_id', '=', rejected.record_id).where('id', '>', opId).execute();
+    await this.db
+      .updateTable('outbox')
+      .set({ type: pending.type, payload: JSON.stringify(pending.payload), base: JSON.stringify(pending.base), updated_at: nowIso() })
+      .where('id', '=', opId)
+      .execute();
+    return true;
+  }
+
+  /** Whether a create of this connection was sent without an answer (it may exist remotely). */
+  async hasUncertainCreate(connectionId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('connection_id', '=', connectionId)
+      .where('type', '=', 'create')
+      .where('attempts', '>', 0)
+      .where('state', 'in', ['queued', 'in_flight'])
+      .executeTakeFirst();
+    return Boolean(row);
   }
 
   /** Counted before sending, so a crash mid-request leaves the op marked "outcome unknown". */
@@ -84,9 +140,13 @@ export class OutboxStore {
   }
 
   async retry(opId: number): Promise<boolean> {
+    const op = await this.get(opId);
+    const rec = op && (await this.db.selectFrom('records').select('conflict_fields').where('id', '=', op.record_id).executeTakeFirst());
+    // A record in conflict keeps its ops held until the user resolves it.
+    const state = rec?.conflict_fields ? 'held' : 'queued';
     const r = await this.db
       .updateTable('outbox')
-      .set({ state: 'queued', next_attempt_at: 0, last_error: null, field_errors: null, updated_at: nowIso() })
+      .set({ state, next_attempt_at: 0, last_error: null, field_errors: null, updated_at: nowIso() })
       .where('id', '=', opId)
       .where('state', '=', 'rejected')
       .executeTakeFirst();

@@ -124,6 +124,10 @@ export class LocalEdits {
       if (!op) return false;
       if (op.state === 'in_flight') throw new UserFacingError('conflict', 'This change is being sent right now; wait for the answer before discarding it.');
       await trx.deleteFrom('outbox').where('id', '=', opId).execute();
+      if (op.type === 'create') {
+        // Discarding a create means the record should not exist: edits queued behind it go with it.
+        await trx.deleteFrom('outbox').where('record_id', '=', op.record_id).where('state', '!=', 'in_flight').execute();
+      }
       const system = await this.connectionSystem(trx, op.connection_id);
       await rebuildFromOutbox(trx, system, op.record_id);
       return true;
@@ -215,6 +219,7 @@ export class LocalEdits {
       if (keep === 'theirs') {
         if (remote === null) {
           await trx.deleteFrom('records').where('id', '=', id).execute();
+          await trx.deleteFrom('id_map').where('local_id', '=', id).execute();
           return;
         }
         await trx

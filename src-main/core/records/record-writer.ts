@@ -77,6 +77,8 @@ export async function rebuildFromOutbox(db: Db, system: SystemId, recordId: stri
 
 /** Records the local<->remote id pair in the id map and on the record. */
 export async function mapRemoteId(db: Db, connectionId: string, kind: RecordKind, localId: string, remoteId: string): Promise<void> {
+  // A remote id belongs to one local record: an older pairing (of a record since removed) gives way.
+  await db.deleteFrom('id_map').where('connection_id', '=', connectionId).where('kind', '=', kind).where('remote_id', '=', remoteId).execute();
   await db
     .insertInto('id_map')
     .values({ connection_id: connectionId, kind, remote_id: remoteId, local_id: localId })

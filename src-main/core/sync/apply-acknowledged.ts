@@ -60,10 +60,31 @@ export async function applyAcknowledged(db: Db, system: SystemId, opId: number, 
       await rebuildFromOutbox(trx, system, op.record_id);
       return;
     }
+    await dropPulledTwin(trx, op.connection_id, kind, op.record_id, result.remoteId);
     await mapRemoteId(trx, op.connection_id, kind, op.record_id, result.remoteId);
     // Later ops of this record that were queued before the id was known act on it now.
     await trx.updateTable('outbox').set({ remote_id: result.remoteId }).where('record_id', '=', op.record_id).execute();
     await trx.updateTable('records').set({ base_fields: JSON.stringify(result.fields) }).where('id', '=', op.record_id).execute();
     await rebuildFromOutbox(trx, system, op.record_id);
   });
+}
+
+/**
+ * A pull may have brought the record our create made in as a separate row before the create's
+ * answer was known. Ours wins (the user may have it open); the twin goes.
+ */
+export async function dropPulledTwin(db: Db, connectionId: string, kind: RecordKind, localId: string, remoteId: string): Promise<void> {
+  const twin = await db
+    .selectFrom('records')
+    .select(['id', 'status'])
+    .where('connection_id', '=', connectionId)
+    .where('kind', '=', kind)
+    .where('remote_id', '=', remoteId)
+    .where('id', '!=', localId)
+    .executeTakeFirst();
+  if (!twin) return;
+  // Edits made to the twin are edits of the same remote record: they move over, none is lost.
+  await db.updateTable('outbox').set({ record_id: localId }).where('record_id', '=', twin.id).execute();
+  await db.deleteFrom('records').where('id', '=', twin.id).execute();
+  await db.deleteFrom('id_map').where('local_id', '=', twin.id).execute();
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import type { ProposalUpdate, RemoteApproval } from '../../connectors/connector';
 import { nowIso, parseFields } from '../json';
-import { AWAITING_DECISION } from './apply-acknowledged';
+import { AWAITING_DECISION, dropPulledTwin } from './apply-acknowledged';
 import { type Db, mapRemoteId, parseProposal, type Proposal, rebuildFromOutbox, refreshStatus } from '../records/record-writer';
 
 /** A reviewer's queue, replaced wholesale on every pull. */
@@ -52,6 +52,7 @@ export async function applyProposalUpdates(db: Db, connectionId: string, system:
         .selectFrom('records')
         .selectAll()
         .where('connection_id', '=', connectionId)
+        .where('proposal', 'is not', null)
         .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${u.approvalId}`)
         .executeTakeFirst();
       if (!rec) continue;
@@ -81,18 +82,7 @@ export async function applyProposalUpdates(db: Db, connectionId: string, system:
           continue;
         }
         // A pull may already have brought the new live record in as a separate row: keep ours.
-        const twin = await trx
-          .selectFrom('records')
-          .select('id')
-          .where('connection_id', '=', connectionId)
-          .where('kind', '=', kind)
-          .where('remote_id', '=', u.instanceRemoteId)
-          .executeTakeFirst();
-        if (twin && twin.id !== rec.id) {
-          await trx.deleteFrom('records').where('id', '=', twin.id).execute();
-          await trx.deleteFrom('id_map').where('local_id', '=', twin.id).execute();
-          await trx.deleteFrom('id_map').where('connection_id', '=', connectionId).where('kind', '=', kind).where('remote_id', '=', u.instanceRemoteId).execute();
-        }
+        await dropPulledTwin(trx, connectionId, kind, rec.id, u.instanceRemoteId);
         await mapRemoteId(trx, connectionId, kind, rec.id, u.instanceRemoteId);
         await trx.updateTable('outbox').set({ remote_id: u.instanceRemoteId }).where('record_id', '=', rec.id).execute();
       }

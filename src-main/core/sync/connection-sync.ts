@@ -7,7 +7,7 @@ import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejecte
 import type { ConnectionStore } from '../connections/connection-store';
 import { nowIso, parseFields } from '../json';
 import type { OutboxRow, OutboxStore } from '../outbox/outbox-store';
-import { type Db, refreshStatus } from '../records/record-writer';
+import { type Db, rebuildFromOutbox, refreshStatus } from '../records/record-writer';
 import { type BackoffPolicy, backoffMs } from './backoff';
 import { applyAcknowledged } from './apply-acknowledged';
 import { applyApprovals, applyProposalUpdates, pendingProposalIds } from './apply-proposals';
@@ -34,6 +34,8 @@ export interface ConnectionSyncOptions {
   onChange(): void;
   onRecordsChanged(ids: string[] | null): void;
 }
+
+const MIN_SLEEP_MS = 5;
 
 /** Pushes wait ahead of pulls and polls for the limiter. */
 const PUSH_PRIORITY = 10;
@@ -158,7 +160,9 @@ export class ConnectionSync {
     if (polled === 'key_rejected') return this.keyRejected(credentials);
 
     const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
-    if (pullDue) {
+    // While a create may have reached the remote unanswered, a pull would bring it in as a second
+    // record; it waits until the create's retry has looked for it.
+    if (pullDue && !(await this.o.outbox.hasUncertainCreate(this.o.connectionId))) {
       const pulled = await this.pull(ctx);
       if (pulled === 'offline') return this.wentOffline();
       if (pulled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
@@ -218,6 +222,7 @@ export class ConnectionSync {
     if (ops.length === 0) return 'ok';
     const pushOps = await Promise.all(ops.map((op) => this.toPushOp(op)));
     ctx.http.useHeldSlot();
+    const writesBefore = ctx.http.writesSent;
     try {
       const batch = this.o.connector.batch;
       if (batch && ops.length > 1) {
@@ -248,7 +253,8 @@ export class ConnectionSync {
       await this.acknowledged(op!, result);
       return 'ok';
     } catch (error) {
-      return this.failed(ops, error);
+      // Failing before any write left (e.g. on a guarding read) means nothing can have been applied.
+      return this.failed(ops, error, ctx.http.writesSent === writesBefore);
     } finally {
       ctx.http.releaseHeldSlot();
     }
@@ -279,17 +285,24 @@ export class ConnectionSync {
     this.done++;
     this.online = true;
     this.rateLimitStreak = 0;
+    // The remote answered: whatever went wrong before (offline, a 5xx) is over.
+    if (this.limiter.pausedForMs === 0) this.message = null;
     this.o.onRecordsChanged([op.record_id]);
   }
 
   /** Classifies a failure once for the whole group of ops it hit. */
-  private async failed(ops: OutboxRow[], error: unknown): Promise<PushOutcome> {
+  private async failed(ops: OutboxRow[], error: unknown, noWriteSent = false): Promise<PushOutcome> {
     const now = Date.now();
     const ids = ops.map((o) => o.record_id);
     if (error instanceof RemoteRejected) {
       this.online = true;
       for (const op of ops) {
         await this.o.outbox.reject(op.id, error.message, error.fieldErrors);
+        if (!(await this.o.outbox.absorbIntoRejected(op.id))) {
+          // Created offline, refused, and deleted meanwhile: nothing of it remains.
+          await rebuildFromOutbox(this.o.db, this.o.system, op.record_id);
+          continue;
+        }
         await refreshStatus(this.o.db, op.record_id);
       }
       this.o.onRecordsChanged(ids);
@@ -309,7 +322,7 @@ export class ConnectionSync {
     }
     if (error instanceof RemoteUnavailable || error instanceof RemoteProtocolError) {
       // A 2xx we cannot read may have been applied too, so both retry (a create looks itself up first).
-      const maybeCommitted = error instanceof RemoteProtocolError || error.maybeCommitted;
+      const maybeCommitted = !noWriteSent && (error instanceof RemoteProtocolError || error.maybeCommitted);
       for (const op of ops) {
         await this.o.outbox.requeue(op.id, now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, !maybeCommitted);
       }
@@ -452,6 +465,7 @@ export class ConnectionSync {
             .selectFrom('records')
             .select('id')
             .where('connection_id', '=', this.o.connectionId)
+            .where('proposal', 'is not', null)
             .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${approvalId}`)
             .executeTakeFirst(),
         ),
@@ -470,8 +484,8 @@ export class ConnectionSync {
 
   private sleepUntil(at: number): Promise<void> {
     return new Promise((resolve) => {
-      const ms = at - Date.now();
-      if (ms <= 0) return resolve();
+      // Never less than a few milliseconds: a wake time in the past must not spin the loop.
+      const ms = Math.max(at - Date.now(), MIN_SLEEP_MS);
       const timer = Number.isFinite(ms) ? setTimeout(done, Math.min(ms, 2 ** 31 - 1)) : undefined;
       function done() {
         clearTimeout(timer);
