@@ -121,6 +121,11 @@ export interface Connector {
   /** Looks for the remote record a create with a lost reply made; null when there is none. */
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
   /**
+   * For remotes where resending a non-create op is not harmless (a second proposal, a decision on
+   * an already decided approval): whether an op with an unknown outcome already took effect.
+   */
+  findApplied?(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
+  /**
    * For remotes with approvals: what became of these submitted proposals. Called when due
    * (`proposalPollMs`) at a lower priority than pushes, so polling never starves them.
    */

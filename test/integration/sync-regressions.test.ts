@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
+import { startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
 import { FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 
@@ -112,5 +113,33 @@ describe('sync regressions', () => {
       redirecting.close();
       elsewhere.close();
     }
+  });
+});
+
+describe('sync regressions: BrainSTEM consumables', () => {
+  let brainstem: RunningEmulator;
+  beforeEach(async () => {
+    brainstem = await startBrainstemEmulator({});
+  });
+  afterEach(async () => {
+    await brainstem.close();
+  });
+
+  it('a change whose reply was lost files one proposal, not two', async () => {
+    const c = await app.client.call('connections.save', { system: 'brainstem', name: 'BrainSTEM', baseUrl: brainstem.baseUrl, settings: {}, apiKey: brainstem.users.member! });
+    await waitFor('the first pull', async () => (await app.client.call('sync.status', {}))[0]?.lastPullAt);
+    const consumable = (await app.client.call('records.list', { kind: 'consumable', limit: 500 })).items[0]!;
+    brainstem.faults.queue({ kind: 'reset-after-commit', method: 'PATCH' });
+    await app.client.call('records.update', { id: consumable.id, fields: { description: 'Aliquoted into 50 µL tubes, -80 °C' } });
+    await waitFor('awaiting approval', async () => (await app.client.call('records.get', { id: consumable.id })).status === 'awaiting_approval');
+    await waitForDrain(app, c.id).catch(() => undefined);
+    const res = await fetch(
+      `${brainstem.baseUrl}/api/private/resources/consumableapproval/?limit=100&filter%7Binstance_id%7D=${consumable.remoteId}&filter%7Baction%7D=Change`,
+      { headers: { authorization: `Bearer ${brainstem.users.admin}` } },
+    );
+    const changes = ((await res.json()).consumable_approvals as { description: string; status: string }[]).filter(
+      (a) => a.description === 'Aliquoted into 50 µL tubes, -80 °C' && a.status === 'Pending',
+    );
+    expect(changes).toHaveLength(1);
   });
 });

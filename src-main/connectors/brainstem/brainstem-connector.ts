@@ -77,6 +77,8 @@ export const brainstemConnector: Connector = {
 
   findCreated: (ctx, op) => kindOf(op.kind).findCreated(ctx, op),
 
+  findApplied: async (ctx, op) => (await kindOf(op.kind).findApplied?.(ctx, op)) ?? null,
+
   // Approval ids do not say their model; consumables are the only kind BenchSync proposes so far.
   pollProposals: (ctx, approvalIds) => brainstemConsumable.pollProposals!(ctx, approvalIds),
 

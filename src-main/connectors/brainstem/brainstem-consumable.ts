@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sameValue } from '../../../src-shared/domain/field-diff';
 import { brainstemConsumableSchema, CONSUMABLE_FIELDS, CONSUMABLE_READ_ONLY } from '../../../src-shared/domain/remotes/brainstem-consumable';
 import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { validateWith } from '../../../src-shared/domain/validation';
@@ -158,6 +159,33 @@ export const brainstemConsumable: BrainstemKind = {
         if (a.action !== 'Add' || a.name !== name || a.type !== type || (a.supplier ?? '').toLowerCase() !== supplier) continue;
         if (statusOf(a) === 'Rejected' || (await ctx.isKnownApprovalId(a.id))) continue;
         return proposed(a, want.fields);
+      }
+    }
+    return null;
+  },
+
+  async findApplied(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null> {
+    if (!op.remoteId) return null;
+    if (op.type === 'accept' || op.type === 'reject') {
+      // A decision whose answer was lost: if the approval is decided, it took (or someone else's did).
+      const { consumable_approval: a } = await brainstemCall(ctx.http, { method: 'GET', path: approvalPath(op.remoteId), priority: PUSH_PRIORITY }, approvalReply);
+      const status = statusOf(a);
+      return status === 'Pending' ? null : { type: 'decided', approvalId: op.remoteId, status };
+    }
+    if (op.type === 'update') {
+      // Each PATCH files a new Change approval: find the one a lost reply already filed.
+      const want = validateWith(brainstemConsumableSchema, op.fields);
+      if (!want.ok) return null;
+      const sent = body(want.fields, Object.keys(op.payload));
+      const query = { 'filter{instance_id}': op.remoteId, 'filter{action}': 'Change', 'filter{status}': 'Pending' };
+      for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY)) {
+        for (const a of page.items) {
+          if (a.action !== 'Change' || a.instance_id !== op.remoteId || statusOf(a) !== 'Pending') continue;
+          const theirs = consumableFields(a) as Record<string, unknown>;
+          if (!Object.entries(sent).every(([k, v]) => sameValue(theirs[k], v))) continue;
+          if (await ctx.isKnownApprovalId(a.id)) continue;
+          return proposed(a, want.fields);
+        }
       }
     }
     return null;

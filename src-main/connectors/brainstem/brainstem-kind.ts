@@ -7,6 +7,8 @@ export interface BrainstemKind {
   pull(ctx: ConnectorContext, sink: PullSink): Promise<void>;
   push(ctx: ConnectorContext, op: PushOp): Promise<PushResult>;
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
+  /** See Connector.findApplied. */
+  findApplied?(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
   /** Kinds under the approval workflow: the submissions awaiting a decision (a reviewer's queue). */
   pendingApprovals?(ctx: ConnectorContext): Promise<RemoteApproval[]>;
   /** Kinds under the approval workflow: what became of these submissions (ids of this kind's approvals). */

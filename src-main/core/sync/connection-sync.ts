@@ -238,9 +238,11 @@ export class ConnectionSync {
       }
       const [op] = ops;
       const pushOp = pushOps[0]!;
-      // A create that may have reached the server must not be created twice: look for it first.
-      if (pushOp.type === 'create' && pushOp.attempts > 0) {
-        const found = await this.o.connector.findCreated(ctx, pushOp);
+      // An op that may have reached the server must not take effect twice: look for its effect first
+      // (a create's record; for remotes where a resend is not harmless, e.g. a second proposal, any op).
+      if (pushOp.attempts > 0) {
+        const connector = this.o.connector;
+        const found = pushOp.type === 'create' ? await connector.findCreated(ctx, pushOp) : ((await connector.findApplied?.(ctx, pushOp)) ?? null);
         if (found) {
           await this.acknowledged(op!, found);
           return 'ok';
