@@ -136,7 +136,7 @@ function EditForm({ id, fromProposal }: { id: string; fromProposal: boolean }) {
       initialMessage={rejected.length > 0 ? `The server refused the last change: ${rejected.map((o) => o.error).join(' ')} Fix it below and save to send it again.` : null}
       notice={
         proposal
-          ? `An administrator rejected this proposal${proposal.message ? `: “${proposal.message}”` : '.'} Change what is needed and save to propose it again.`
+          ? 'An administrator rejected this proposal. The form starts from what you proposed: change what is needed and resubmit.'
           : null
       }
       saveLabel={proposal ? 'Resubmit' : 'Save'}

@@ -34,6 +34,18 @@ export function ScanBox() {
     }
   }, [focusScan]);
 
+  // A result left open closes when the user goes on elsewhere.
+  const open = state.phase === 'found' || state.phase === 'failed';
+  const rootRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!rootRef.current?.contains(e.target as Node)) useScan.getState().dismiss();
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
+
   const scan = async () => {
     const matches = await useScan.getState().lookUp(code);
     if (matches?.length === 1) {
@@ -50,7 +62,9 @@ export function ScanBox() {
       e.preventDefault();
       void scan();
     } else if (e.key === 'Escape') {
+      // Only the scan box's Escape: an open form elsewhere stays open.
       e.preventDefault();
+      e.stopPropagation();
       if (state.phase !== 'idle') useScan.getState().dismiss();
       else inputRef.current?.blur();
     } else if (e.key === 'ArrowDown' && state.phase === 'found') {
@@ -64,6 +78,7 @@ export function ScanBox() {
     const at = buttons.indexOf(document.activeElement as HTMLElement);
     if (e.key === 'Escape') {
       e.preventDefault();
+      e.stopPropagation();
       useScan.getState().dismiss();
       inputRef.current?.focus();
     } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
@@ -80,7 +95,7 @@ export function ScanBox() {
   };
 
   return (
-    <div className="scan">
+    <div className="scan" ref={rootRef}>
       <label className="visually-hidden" htmlFor="scan-box">
         Scan an id or serial
       </label>
@@ -100,7 +115,7 @@ export function ScanBox() {
       <span id="scan-status" className="visually-hidden" aria-live="polite">
         {state.phase === 'looking' ? 'Looking…' : announce}
       </span>
-      {state.phase === 'found' || state.phase === 'failed' ? (
+      {open ? (
         <div ref={popoverRef} className="scan-popover" role="dialog" aria-label="Scan result" onKeyDown={onPopoverKey}>
           {state.phase === 'failed' ? (
             <p className="error-text">Could not look up “{state.code}”: {state.message}</p>
