@@ -117,7 +117,12 @@ export interface Connector {
    * records) go together, and one result per op comes back in the same order. Failures of the
    * request as a whole (429, 5xx, network) are thrown as for `push`.
    */
-  batch?: { maxOps: number; push(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchItemResult[]> };
+  batch?: {
+    maxOps: number;
+    /** Requests one batch usually takes (guarding reads, the write, the re-read), for the ETA. */
+    requestsPerBatch?: number;
+    push(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchItemResult[]>;
+  };
   /** Looks for the remote record a create with a lost reply made; null when there is none. */
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
   /**

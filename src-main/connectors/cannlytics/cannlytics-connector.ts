@@ -252,7 +252,8 @@ export const cannlyticsConnector: Connector = {
     return result;
   },
 
-  batch: { maxOps: 25, push: pushBatch },
+  // A batch: one read of which keys exist, the DELETE and/or the POST, one read of what is stored.
+  batch: { maxOps: 25, requestsPerBatch: 3, push: pushBatch },
 
   async findCreated() {
     // A create is an upsert keyed by our own instrument_id: sending it again after a lost reply

@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { SystemId } from '../../../src-shared/domain/record-kinds';
+import type { Connector } from '../../connectors/connector';
 import { connectorFor } from '../../connectors/registry';
 import type { ConnectionStore } from '../connections/connection-store';
 import type { OutboxStore } from '../outbox/outbox-store';
@@ -22,6 +23,12 @@ export interface SyncEngineOptions {
   proposalPollMs?: number;
   onStatus(statuses: ConnectionStatus[]): void;
   onRecordsChanged(connectionId: string, ids: string[] | null): void;
+}
+
+/** How many requests `ops` queued ops take to send, for the ETA. */
+function requestsFor(connector: Connector, ops: number): number {
+  const batch = connector.batch;
+  return batch ? Math.ceil(ops / batch.maxOps) * (batch.requestsPerBatch ?? 1) : ops;
 }
 
 /** One ConnectionSync per connection, plus the status every window shows. */
@@ -102,7 +109,7 @@ export class SyncEngine {
         rejected: counts.rejected,
         conflicts: Number(conflicts.n),
         done: s?.done ?? 0,
-        etaMs: s && counts.ready > 0 ? s.limiter.estimateMs(counts.ready) : null,
+        etaMs: s && counts.ready > 0 ? s.limiter.estimateMs(requestsFor(connectorFor(c.system), counts.ready)) : null,
         lastPullAt: s?.lastPullAt ?? null,
         message: s?.message ?? null,
       });
