@@ -55,6 +55,7 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
 
     'records.list': (req) => d.queries.list(req),
     'records.get': (req) => d.queries.get(req.id),
+    'records.lookup': async (req) => ({ matches: await d.queries.lookup(req.code) }),
     'records.create': async (req) => changed(await d.edits.create(req.connectionId, req.kind, req.fields)),
     'records.update': async (req) => {
       await d.edits.update(req.id, req.fields);

@@ -1,7 +1,6 @@
-import type { RecordDetailDto, RecordSummaryDto } from '../../src-shared/contract';
+import type { RecordSummaryDto } from '../../src-shared/contract';
 import type { Fields } from '../../src-shared/domain/record-kinds';
-import { SYSTEM_PROFILES, type KindProfile } from '../../src-shared/domain/remotes';
-import { str } from '../../src-shared/domain/remotes/profile';
+import type { KindProfile } from '../../src-shared/domain/remotes';
 import { validateWith } from '../../src-shared/domain/validation';
 
 /**
@@ -14,31 +13,6 @@ export type MatchedBy = 'id' | 'serial' | 'name';
 export interface ScanMatch {
   record: RecordSummaryDto;
   by: MatchedBy;
-}
-
-const norm = (s: unknown) => str(s).trim().toLowerCase();
-
-function profileOf(r: Pick<RecordSummaryDto, 'system' | 'kind'>): KindProfile | undefined {
-  return SYSTEM_PROFILES[r.system]?.kinds.find((k) => k.kind === r.kind);
-}
-
-/** What the summary alone shows: the remote id or the name. */
-export function matchSummary(code: string, r: RecordSummaryDto): MatchedBy | null {
-  const c = norm(code);
-  if (r.remoteId !== null && norm(r.remoteId) === c) return 'id';
-  if (norm(r.title) === c) return 'name';
-  return null;
-}
-
-/** What only the fields show: the client-chosen key or the serial. */
-export function matchFields(code: string, r: Pick<RecordDetailDto, 'system' | 'kind' | 'fields'>): MatchedBy | null {
-  const c = norm(code);
-  const profile = profileOf(r);
-  if (!profile) return null;
-  if (profile.remoteKeyField && norm(r.fields[profile.remoteKeyField]) === c) return 'id';
-  const serial = profile.summarize(r.fields).serial;
-  if (serial && norm(serial) === c) return 'serial';
-  return null;
 }
 
 /**

@@ -1,9 +1,8 @@
 import { create } from 'zustand';
 import { client, errorMessage } from '../core/client';
-import { matchFields, matchSummary, type ScanMatch } from '../lib/scan';
+import type { ScanMatch } from '../lib/scan';
 
 /** Candidates the search index gives for a code; the exact matches are picked from these. */
-const CANDIDATES = 100;
 
 type ScanState =
   | { phase: 'idle' }
@@ -21,11 +20,7 @@ interface ScanStore {
 
 let seq = 0;
 
-/**
- * The scan box's lookup: the search index narrows the mirror to a few candidates (ids, serials and
- * names are indexed), and only exact matches count; fields are read only for candidates whose
- * summary does not already match.
- */
+/** The scan box's lookup: the core finds exact matches of the code (id, key, serial or name). */
 export const useScan = create<ScanStore>((set) => ({
   state: { phase: 'idle' },
   async lookUp(raw) {
@@ -50,19 +45,5 @@ export const useScan = create<ScanStore>((set) => ({
 }));
 
 async function findExact(code: string): Promise<ScanMatch[]> {
-  const { items } = await client.call('records.list', { text: code, offset: 0, limit: CANDIDATES });
-  const matches: ScanMatch[] = [];
-  const unsure = [];
-  for (const record of items) {
-    const by = matchSummary(code, record);
-    if (by) matches.push({ record, by });
-    else unsure.push(record);
-  }
-  const details = await Promise.all(unsure.map((r) => client.call('records.get', { id: r.id }).catch(() => null)));
-  unsure.forEach((record, i) => {
-    const detail = details[i];
-    const by = detail ? matchFields(code, detail) : null;
-    if (by) matches.push({ record, by });
-  });
-  return matches;
+  return (await client.call('records.lookup', { code })).matches;
 }

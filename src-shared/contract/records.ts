@@ -72,6 +72,11 @@ export const recordsContract = {
     reply: z.object({ total: z.number().int(), items: z.array(recordSummary) }),
   },
   'records.get': { request: z.object({ id: uuid }), reply: recordDetail },
+  /** Exact matches of a scanned code: a remote id (or client-chosen key), a serial, or a name, ignoring case. */
+  'records.lookup': {
+    request: z.object({ code: z.string().trim().min(1).max(200) }),
+    reply: z.object({ matches: z.array(z.object({ record: recordSummary, by: z.enum(['id', 'serial', 'name']) })) }),
+  },
   'records.create': {
     request: z.object({ connectionId: uuid, kind: recordKind, fields }),
     reply: recordDetail,

@@ -36,6 +36,16 @@ describe('workspace exports and connection removal', () => {
     expect(out.csv).not.toContain(emulator.users.member!);
   });
 
+  it('a scanned code finds exact matches only: remote id, name, ignoring case', async () => {
+    const harp = (await app.client.call('records.list', { text: 'pedal harp' })).items.find((r) => r.title === 'Pedal Harp')!;
+    expect((await app.client.call('records.lookup', { code: '  PEDAL harp ' })).matches).toEqual([{ record: harp, by: 'name' }]);
+    const byId = (await app.client.call('records.lookup', { code: harp.remoteId! })).matches;
+    expect(byId).toContainEqual({ record: harp, by: 'id' });
+    expect(byId.every((m) => m.record.remoteId === harp.remoteId || m.record.title === harp.remoteId)).toBe(true);
+    expect((await app.client.call('records.lookup', { code: 'harp' })).matches).toEqual([]);
+    await expect(app.client.call('records.lookup', { code: '   ' })).rejects.toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
   it('removing a connection with pending edits is refused until they are exported or discarded', async () => {
     await app.client.call('connections.setPaused', { id: connectionId, paused: true });
     const created = await app.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: 'Spectrophotometer', description: 'NanoDrop One', category_id: 1 } });

@@ -96,6 +96,29 @@ export class RecordQueries {
     return { total: Number(n), items: items.map(toSummary) };
   }
 
+  /**
+   * A scanned code's exact matches. The search index narrows the mirror to the few records with
+   * those words; equality (ignoring case) on the id, serial and name columns decides.
+   */
+  async lookup(code: string): Promise<{ record: RecordSummaryDto; by: 'id' | 'serial' | 'name' }[]> {
+    const match = ftsQuery(code);
+    if (!match) return [];
+    const c = code.trim().toLowerCase();
+    const rows = await this.db
+      .selectFrom('records as r')
+      .innerJoin('connections as c', 'c.id', 'r.connection_id')
+      .select([...SUMMARY_COLUMNS, 'r.serial'])
+      .where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`)
+      .where((eb) => eb.or([eb(sql`lower(r.remote_id)`, '=', c), eb(sql`lower(r.serial)`, '=', c), eb(sql`lower(r.title)`, '=', c)]))
+      .orderBy(sql`r.title COLLATE NOCASE`)
+      .limit(50)
+      .execute();
+    return rows.map((r) => ({
+      record: toSummary(r),
+      by: (r.remote_id ?? '').toLowerCase() === c ? 'id' : r.serial.toLowerCase() === c ? 'serial' : 'name',
+    }));
+  }
+
   /** The whole current view as CSV: summary columns, then every native field. Keys never appear here. */
   async exportCsv(filter: Omit<ListFilter, 'offset' | 'limit'>): Promise<{ filename: string; csv: string; rows: number }> {
     const rows: { summary: RecordSummaryDto; fields: Record<string, unknown> }[] = [];
