@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { electronSqliteBinding } from './electron-sqlite.mjs';
 
 const require = createRequire(import.meta.url);
 const electronDir = dirname(require.resolve('electron/package.json'));
@@ -23,14 +24,25 @@ if (!binary) {
   binary = electronBinary();
 }
 
-const run = (command, args) => {
-  const child = spawn(command, args, { stdio: 'inherit' });
+const run = (command, args, env = {}) => {
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   child.on('exit', (code) => process.exit(code ?? 0));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 };
 
-if (binary) {
-  run(binary, ['.', ...process.argv.slice(2)]);
+const sqlite = binary ? electronSqlite() : null;
+
+function electronSqlite() {
+  const version = JSON.parse(readFileSync(join(electronDir, 'package.json'), 'utf8')).version;
+  console.log(`Preparing the database module for Electron ${version} (first run only)…`);
+  return electronSqliteBinding(version);
+}
+
+if (binary && sqlite) {
+  run(binary, ['.', ...process.argv.slice(2)], { BENCHSYNC_SQLITE_BINDING: sqlite });
+} else if (binary) {
+  console.log("The database module could not be built for Electron (it needs the network once); starting BenchSync headless instead.");
+  run(process.execPath, ['--import', 'tsx', 'src-main/headless.ts', ...process.argv.slice(2)]);
 } else {
   console.log('The Electron runtime could not be downloaded (no internet?); starting BenchSync headless instead.');
   run(process.execPath, ['--import', 'tsx', 'src-main/headless.ts', ...process.argv.slice(2)]);

@@ -15,6 +15,8 @@ async function boot(): Promise<void> {
     dataDir: app.getPath('userData'),
     transport: 'electron',
     cipher: safeStorageCipher(),
+    // `npm start` builds better-sqlite3 for Electron's ABI and says where (scripts/electron-sqlite.mjs).
+    sqliteNativeBinding: process.env.BENCHSYNC_SQLITE_BINDING,
     log: (m) => console.error(m),
   });
   const window = createMainWindow();

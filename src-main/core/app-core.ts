@@ -18,6 +18,8 @@ export interface AppCoreOptions {
   cipher?: SecretCipher;
   sync?: Partial<Omit<SyncEngineOptions, 'db' | 'outbox' | 'connections' | 'onStatus' | 'onRecordsChanged'>>;
   log?: (message: string) => void;
+  /** A build of better-sqlite3's addon for another runtime (Electron's ABI). */
+  sqliteNativeBinding?: string;
 }
 
 export type EventListener = (event: EventName, payload: EventOf<EventName>) => void;
@@ -32,7 +34,7 @@ export interface AppCore {
 
 /** The whole main-process core in plain Node: the mirror, outbox, connectors and sync engine. */
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
-  const opened = await openDatabase(join(options.dataDir, 'benchsync.sqlite'));
+  const opened = await openDatabase(join(options.dataDir, 'benchsync.sqlite'), { nativeBinding: options.sqliteNativeBinding });
   const { db } = opened;
   const secrets = new SecretStore(join(options.dataDir, 'secrets.json'), options.cipher ?? fileModeOnlyCipher);
   const connections = new ConnectionStore(db, secrets);

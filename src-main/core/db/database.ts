@@ -13,9 +13,10 @@ export interface OpenedDatabase {
 }
 
 /** Opens (creating if needed) the mirror at `path`, in WAL mode, and brings its schema up to date. */
-export async function openDatabase(path: string): Promise<OpenedDatabase> {
+export async function openDatabase(path: string, options: { nativeBinding?: string } = {}): Promise<OpenedDatabase> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new BetterSqlite3(path);
+  // Electron loads its own build of the addon (see scripts/electron-sqlite.mjs); Node the default one.
+  const sqlite = new BetterSqlite3(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
