@@ -80,6 +80,10 @@ export function createHandlers(d: HandlerDeps): HandlerTable {
       }
     },
     'records.exportCsv': (req) => d.queries.exportCsv(req),
+    'records.resubmitProposal': async (req) => {
+      await d.edits.resubmitProposal(req.id);
+      return changed(req.id);
+    },
     'records.discardProposal': async (req) => {
       const rec = await d.queries.get(req.id);
       const kept = await d.edits.discardProposal(req.id);

@@ -130,6 +130,14 @@ export function ProposalPanel({
               Edit and resubmit
             </button>
           ) : null}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void run(() => client.call('records.resubmitProposal', { id: detail.id }))}
+          >
+            Resubmit as is
+          </button>
           <ConfirmButton
             label="Discard proposal"
             question={isAdd ? 'Discard it? The record goes away here.' : 'Discard it and keep the live record?'}

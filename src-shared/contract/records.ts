@@ -92,6 +92,8 @@ export const recordsContract = {
     request: listQuery.omit({ offset: true, limit: true }),
     reply: z.object({ filename: z.string(), csv: z.string(), rows: z.number().int() }),
   },
+  /** Sends a rejected proposal again unchanged (e.g. after talking to the administrator). */
+  'records.resubmitProposal': { request: z.object({ id: uuid }), reply: recordDetail },
   'records.discardProposal': { request: z.object({ id: uuid }), reply: z.object({ id: uuid, removed: z.boolean() }) },
   /** A pick list as last pulled: `source` is what a field's `options.source` names (default 'categories'). */
   'categories.list': { request: z.object({ connectionId: uuid, source: z.string().min(1).optional() }), reply: z.array(category) },

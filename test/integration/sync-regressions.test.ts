@@ -142,4 +142,33 @@ describe('sync regressions: BrainSTEM consumables', () => {
     );
     expect(changes).toHaveLength(1);
   });
+
+  it('a rejected proposal can be resubmitted as is', async () => {
+    await app.close();
+    app = await startApp(dir.path, { ...FAST_SYNC, proposalPollMs: 300 });
+    await app.client.call('connections.save', { system: 'brainstem', name: 'BrainSTEM', baseUrl: brainstem.baseUrl, settings: {}, apiKey: brainstem.users.member! });
+    await waitFor('the first pull', async () => (await app.client.call('sync.status', {}))[0]?.lastPullAt);
+    const consumable = (await app.client.call('records.list', { kind: 'consumable', limit: 500 })).items[0]!;
+    const text = 'Store at 4 °C; protect from light.';
+    await app.client.call('records.update', { id: consumable.id, fields: { description: text } });
+    const first = await waitFor('the proposal', async () => {
+      const r = await app.client.call('records.get', { id: consumable.id });
+      return r.status === 'awaiting_approval' ? r : undefined;
+    });
+    const reject = await fetch(`${brainstem.baseUrl}/api/private/resources/consumableapproval/${first.proposal!.approvalId}/reject/`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${brainstem.users.admin}` },
+    });
+    expect(reject.status).toBe(200);
+    await waitFor('the rejection', async () => (await app.client.call('records.get', { id: consumable.id })).status === 'rejected');
+
+    await app.client.call('records.resubmitProposal', { id: consumable.id });
+    const second = await waitFor('the new proposal', async () => {
+      const r = await app.client.call('records.get', { id: consumable.id });
+      return r.status === 'awaiting_approval' ? r : undefined;
+    });
+    expect(second.proposal!.approvalId).not.toBe(first.proposal!.approvalId);
+    expect(second.proposal!.fields.description).toBe(text);
+    await expect(app.client.call('records.resubmitProposal', { id: consumable.id })).rejects.toMatchObject({ error: { code: 'conflict' } });
+  });
 });

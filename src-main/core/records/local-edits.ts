@@ -134,6 +134,28 @@ export class LocalEdits {
     });
   }
 
+  /** Sends a rejected proposal again as it was: an Add as a new create, a Change as an update of the live record. */
+  async resubmitProposal(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const rec = await trx.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
+      const proposal = parseProposal(rec.proposal);
+      if (proposal?.status !== 'Rejected') throw new UserFacingError('conflict', `“${rec.title}” has no rejected proposal to resubmit.`);
+      const key = { connectionId: rec.connection_id, recordId: id, kind: rec.kind as RecordKind, remoteId: rec.remote_id };
+      await trx.updateTable('records').set({ proposal: null }).where('id', '=', id).execute();
+      if (rec.remote_id === null) {
+        await this.enqueue(trx, key, { type: 'create', payload: proposal.fields, base: {} });
+      } else {
+        const live = parseFields(rec.base_fields);
+        const changed = changedFields(live, proposal.fields);
+        if (Object.keys(changed).length === 0) throw new UserFacingError('conflict', 'The live record already has these values; there is nothing to propose.');
+        const base = Object.fromEntries(Object.keys(changed).map((k) => [k, live[k] ?? null]));
+        await this.enqueue(trx, key, { type: 'update', payload: changed, base });
+      }
+      await rebuildFromOutbox(trx, await this.connectionSystem(trx, rec.connection_id), id);
+    });
+  }
+
   /** Forgets a proposal an administrator rejected: an Add disappears, a Change leaves the live record as it is. */
   async discardProposal(id: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
