@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppCore, type AppCore, type AppCoreOptions } from '../../src-main/core/app-core';
 import { startHeadlessServer, type HeadlessServer } from '../../src-main/transports/headless-server';
+import type { RunningEmulator } from '../sandbox/common/emulator-server';
+import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 
 /** The built renderer (electron-vite's output). */
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
@@ -47,4 +49,20 @@ export async function startApp(sync: AppCoreOptions['sync'] = FAST_SYNC): Promis
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The catalog emulator with its limit scaled (the limit is not what a UI story is about), and the
+ * app with its own limiter scaled the same way, so BenchSync still paces itself by the same shape.
+ */
+export async function startScaledCatalog(scale: number): Promise<{ sandbox: Sandbox; catalog: RunningEmulator; app: RunningApp }> {
+  const sandbox = await startSandbox({ systems: ['catalog'], rateLimitScale: scale });
+  const app = await startApp({
+    ...FAST_SYNC,
+    rateLimitFor: () => [
+      { limit: 2 * scale, windowMs: 1_000 },
+      { limit: 50 * scale, windowMs: 60_000 },
+    ],
+  });
+  return { sandbox, catalog: sandbox.emulators.catalog!, app };
 }

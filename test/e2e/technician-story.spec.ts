@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
-import { startSandbox, type Sandbox } from '../sandbox/sandbox';
-import { FAST_SYNC, startApp, type RunningApp } from './harness';
+import type { Sandbox } from '../sandbox/sandbox';
+import { type RunningApp, startScaledCatalog } from './harness';
 import { catalogHttp, openRecord, searchFor, ui, type CatalogInstrument as Instrument } from './ui';
 
 /**
@@ -18,15 +18,7 @@ let app: RunningApp;
 const SCALE = 10;
 
 test.beforeAll(async () => {
-  sandbox = await startSandbox({ systems: ['catalog'], rateLimitScale: SCALE });
-  catalog = sandbox.emulators.catalog!;
-  app = await startApp({
-    ...FAST_SYNC,
-    rateLimitFor: () => [
-      { limit: 2 * SCALE, windowMs: 1_000 },
-      { limit: 50 * SCALE, windowMs: 60_000 },
-    ],
-  });
+  ({ sandbox, catalog, app } = await startScaledCatalog(SCALE));
 });
 
 test.afterAll(async () => {
