@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractCallError } from '../../src-shared/contract/client';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
-import { FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 
 /**
  * The engine against the Instrument Catalog emulator on loopback: a real SQLite file, real HTTP,
@@ -14,15 +14,8 @@ let dir: ReturnType<typeof tempDir>;
 let connectionId: string;
 
 async function connect(role: 'member' | 'other' = 'member') {
-  const c = await app.client.call('connections.save', {
-    system: 'catalog',
-    name: 'Catalog',
-    baseUrl: emulator.baseUrl,
-    settings: {},
-    apiKey: emulator.users[role]!,
-  });
+  const c = await connectTo(app, emulator, role);
   connectionId = c.id;
-  await waitFor('the first pull', async () => (await app.client.call('sync.status', {}))[0]?.lastPullAt);
   return c;
 }
 

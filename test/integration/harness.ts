@@ -62,3 +62,21 @@ export async function remoteGet(baseUrl: string, path: string, key: string, head
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
   return res.json();
 }
+
+/** Adds a connection to an emulator with one of its users' keys and waits for its first pull. */
+export async function connectTo(
+  app: TestApp,
+  emulator: { system: string; baseUrl: string; users: Record<string, string> },
+  role = 'member',
+  settings: Record<string, string> = {},
+) {
+  const c = await app.client.call('connections.save', {
+    system: emulator.system as 'catalog',
+    name: emulator.system,
+    baseUrl: emulator.baseUrl,
+    settings,
+    apiKey: emulator.users[role]!,
+  });
+  await waitFor('the first pull', async () => (await app.client.call('sync.status', {})).find((s) => s.connectionId === c.id)?.lastPullAt);
+  return c;
+}

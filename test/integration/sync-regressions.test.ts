@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
-import { FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 
 /** Defects found in review, each pinned by the scenario that exposed it. */
 let emulator: RunningEmulator;
@@ -12,10 +12,7 @@ let dir: ReturnType<typeof tempDir>;
 let connectionId: string;
 
 async function connect() {
-  connectionId = (
-    await app.client.call('connections.save', { system: 'catalog', name: 'Catalog', baseUrl: emulator.baseUrl, settings: {}, apiKey: emulator.users.member! })
-  ).id;
-  await waitFor('the first pull', async () => (await app.client.call('sync.status', {}))[0]?.lastPullAt);
+  connectionId = (await connectTo(app, emulator)).id;
 }
 
 beforeEach(async () => {

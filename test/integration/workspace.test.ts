@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
-import { startApp, tempDir, type TestApp, waitFor } from './harness';
+import { connectTo, startApp, tempDir, type TestApp } from './harness';
 
 let emulator: RunningEmulator;
 let app: TestApp;
@@ -12,10 +12,7 @@ beforeEach(async () => {
   dir = tempDir();
   emulator = await startCatalogEmulator({ rateLimitScale: 20 });
   app = await startApp(dir.path);
-  connectionId = (
-    await app.client.call('connections.save', { system: 'catalog', name: 'Catalog', baseUrl: emulator.baseUrl, settings: {}, apiKey: emulator.users.member! })
-  ).id;
-  await waitFor('the first pull', async () => (await app.client.call('sync.status', {}))[0]?.lastPullAt);
+  connectionId = (await connectTo(app, emulator)).id;
 });
 
 afterEach(async () => {
