@@ -45,7 +45,7 @@ export function StatusBar() {
         {calm.length > 0 ? (
           <span className="chip chip-ok" title={calm.map((s) => s.name).join(', ')}>
             <span className="dot" aria-hidden="true" />
-            {calm.length} more up to date
+            {chips.length === 0 ? `all ${calm.length} connections up to date` : `${calm.length} more up to date`}
           </span>
         ) : null}
       </div>
