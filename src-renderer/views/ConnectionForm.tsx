@@ -7,6 +7,7 @@ import { client, errorFields, formErrorSummary } from '../core/client';
 import { useConnections } from '../stores/connections';
 import { useSyncStatus } from '../stores/sync-status';
 import { useFormShortcuts } from './shortcuts';
+import { Help } from './FieldInput';
 
 const PROFILES = Object.values(SYSTEM_PROFILES).filter((p): p is SystemProfile => Boolean(p));
 
@@ -194,18 +195,7 @@ function Field({
           {input}
         </>
       )}
-      {help ? (
-        <p id={`${id}-help`} className="help">
-          {help}
-        </p>
-      ) : null}
-      {errors?.length ? (
-        <ul id={`${id}-errors`} className="field-errors">
-          {errors.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      ) : null}
+      <Help id={id} help={help} errors={errors} />
     </div>
   );
 }

@@ -127,7 +127,8 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
   );
 }
 
-function Help({ id, help, errors }: { id: string; help: string | undefined; errors: string[] | undefined }) {
+/** A field's help text and its error messages, tied to the input by id for screen readers. */
+export function Help({ id, help, errors }: { id: string; help: string | undefined; errors: string[] | undefined }) {
   return (
     <>
       {help ? (
