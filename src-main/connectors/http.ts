@@ -25,6 +25,8 @@ export interface RemoteHttpOptions {
   headers: Record<string, string>;
   limiter: RateLimiter;
   timeoutMs?: number;
+  /** Aborts requests still out (the app is quitting); their outcome is unknown, like a timeout's. */
+  abandon?: AbortSignal;
   /** Called once per request actually sent (benchmarks count requests per edit). */
   onRequest?: () => void;
 }
@@ -79,7 +81,9 @@ export class RemoteHttp {
           body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
           // Followed by hand: a key must never be sent to another origin.
           redirect: 'manual',
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
+          signal: this.options.abandon
+            ? AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 20_000), this.options.abandon])
+            : AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
         });
       } catch (error) {
         throw toUnavailable(error, target);

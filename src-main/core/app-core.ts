@@ -4,8 +4,8 @@ import { ConnectionStore } from './connections/connection-store';
 import { openDatabase } from './db/database';
 import { createDispatcher, type DispatchReply } from './dispatch';
 import { createHandlers } from './handlers';
-import { OutboxStore } from './outbox/outbox-store';
-import { LocalEdits } from './records/local-edits';
+import { Mirror } from './mirror/mirror';
+import { OutboxQueries } from './outbox/outbox-queries';
 import { RecordQueries } from './records/record-queries';
 import { fileModeOnlyCipher, type SecretCipher, SecretStore } from './secrets/secret-store';
 import { SyncEngine, type SyncEngineOptions } from './sync/sync-engine';
@@ -16,7 +16,7 @@ export interface AppCoreOptions {
   dataDir: string;
   transport: 'electron' | 'headless' | 'in-process';
   cipher?: SecretCipher;
-  sync?: Partial<Omit<SyncEngineOptions, 'db' | 'outbox' | 'connections' | 'onStatus' | 'onRecordsChanged'>>;
+  sync?: Partial<Omit<SyncEngineOptions, 'db' | 'mirror' | 'outbox' | 'connections' | 'onStatus'>>;
   log?: (message: string) => void;
   /** A build of better-sqlite3's addon for another runtime (Electron's ABI). */
   sqliteNativeBinding?: string;
@@ -38,7 +38,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const { db } = opened;
   const secrets = new SecretStore(join(options.dataDir, 'secrets.json'), options.cipher ?? fileModeOnlyCipher);
   const connections = new ConnectionStore(db, secrets);
-  const outbox = new OutboxStore(db);
+  const mirror = new Mirror(db, connections);
+  const outbox = new OutboxQueries(db);
   const listeners = new Set<EventListener>();
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
     for (const l of listeners) l(event, payload);
@@ -64,11 +65,18 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
 
   const engine = new SyncEngine({
     db,
+    mirror,
     outbox,
     connections,
     ...options.sync,
     onStatus: (statuses) => emit('sync.status', statuses),
-    onRecordsChanged: recordsChanged,
+  });
+  // Every write of the mirror is announced once: windows refresh, the status follows, and a local
+  // edit wakes its connection's sync loop.
+  mirror.onChange((change) => {
+    recordsChanged(change.connectionId, change.ids);
+    engine.statusChanged();
+    if (change.local) engine.kick(change.connectionId ?? undefined);
   });
   const handlers = createHandlers({
     version: APP_VERSION,
@@ -76,13 +84,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     transport: options.transport,
     connections,
     queries: new RecordQueries(db),
-    edits: new LocalEdits(db, connections),
+    mirror,
     outbox,
     engine,
-    recordsChanged: (connectionId, ids) => {
-      recordsChanged(connectionId, ids);
-      engine.statusChanged();
-    },
   });
   await engine.start();
 

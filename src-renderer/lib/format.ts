@@ -33,14 +33,19 @@ export const STATE_LABELS: Record<ConnectionStatus['state'], string> = {
 export const OP_STATE_LABELS: Record<PendingOpDto['state'], string> = {
   queued: 'queued',
   in_flight: 'sending',
+  unknown: 'sent, awaiting confirmation',
+  held_conflict: 'held',
+  held_decision: 'held',
   rejected: 'rejected by the server',
-  held: 'held',
+  failing: 'failing on the server',
 };
 
-/** Why a held op waits: in its own words when it has them (e.g. an administrator's pending decision). */
+/** Why an op waits for something other than the network. */
 export function heldReason(op: Pick<PendingOpDto, 'state' | 'error'>): string | null {
-  if (op.state !== 'held') return null;
-  return op.error ?? 'Waits until the conflict on this record is resolved.';
+  if (op.state === 'held_conflict') return 'Waits until the conflict on this record is resolved.';
+  if (op.state === 'held_decision') return 'Waits for the administrators’ decision on the proposal before it is sent.';
+  if (op.state === 'unknown') return 'Sent, but the answer was lost: BenchSync checks whether the server has it before sending it again.';
+  return null;
 }
 
 const OP_TYPE_LABELS: Record<string, string> = { create: 'Create', update: 'Update', delete: 'Delete', accept: 'Accept', reject: 'Reject' };

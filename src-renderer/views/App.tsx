@@ -1,3 +1,4 @@
+import { detailState } from '../lib/record-state';
 import { useEffect } from 'react';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { useConnections } from '../stores/connections';
@@ -116,7 +117,7 @@ function useGlobalShortcuts() {
         ui.openForm({ mode: 'create' });
       } else if (e.key === 'e') {
         const detail = useSelection.getState().detail;
-        if (!detail || !detail.editable || detail.deleted || detail.conflictFields.length > 0 || detail.proposal?.status === 'Pending' || ui.view !== 'records') return;
+        if (!detail || detailState(detail).block !== null || ui.view !== 'records') return;
         if (!SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind)?.canUpdate) return;
         e.preventDefault();
         ui.openForm({ mode: 'edit', id: detail.id });

@@ -87,7 +87,7 @@ export function PendingView() {
           </thead>
           <tbody>
             {ops.map((op) => (
-              <tr key={op.id} className={op.state === 'rejected' ? 'row-rejected' : undefined}>
+              <tr key={op.id} className={op.state === 'rejected' || op.state === 'failing' ? 'row-rejected' : undefined}>
                 <td>
                   <button type="button" className="link-button" onClick={() => openRecord(op)}>
                     {op.recordTitle || '(untitled)'}
@@ -102,7 +102,7 @@ export function PendingView() {
                   <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
                 </td>
                 <td>{op.attempts}</td>
-                <td>{op.state === 'queued' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
+                <td>{op.state === 'queued' || op.state === 'unknown' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
                 <td className="message-cell">
                   {heldReason(op) ?? op.error ?? <span className="muted">—</span>}
                   {op.fieldErrors && Object.keys(op.fieldErrors).length > 0 ? (
@@ -110,7 +110,7 @@ export function PendingView() {
                   ) : null}
                 </td>
                 <td className="actions-cell">
-                  {op.state === 'rejected' ? (
+                  {op.state === 'rejected' || op.state === 'failing' ? (
                     <button type="button" className="button small" disabled={busy === op.id} onClick={() => void act(op, 'outbox.retry')}>
                       Retry
                     </button>

@@ -1,3 +1,4 @@
+import { detailState } from '../lib/record-state';
 import { useState } from 'react';
 import type { RecordDetailDto } from '../../src-shared/contract';
 import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
@@ -36,13 +37,13 @@ export function RecordDetail() {
   const specs = profile?.fields ?? Object.keys(detail.fields).map((name): FieldSpec => ({ name, label: name, input: 'text' }));
   const pick: PickLists = (source) => pickLists[`${detail.connectionId}:${source}`] ?? [];
   const inConflict = detail.conflictFields.length > 0;
-  const awaiting = detail.proposal?.status === 'Pending';
-  // While an administrator decides on a proposal, the record cannot change (the core refuses too).
-  const canEdit = detail.editable && !detail.deleted && !inConflict && !awaiting && (profile?.canUpdate ?? false);
+  const state = detailState(detail);
+  // While an administrator decides on a proposal, in a conflict or after a delete, the record cannot change (the core refuses too).
+  const canEdit = state.block === null && (profile?.canUpdate ?? false);
   const connection = connections.find((c) => c.id === detail.connectionId);
   // Some systems let only some accounts delete (e.g. BrainSTEM administrators): a ticked connection setting says so.
   const deleteAllowed = !profile?.deleteRequiresSetting || connection?.settings[profile.deleteRequiresSetting] === 'yes';
-  const canDelete = detail.editable && !detail.deleted && !inConflict && !awaiting && deleteAllowed && (profile?.canDelete ?? false);
+  const canDelete = state.block === null && deleteAllowed && (profile?.canDelete ?? false);
   const quick = form?.mode === 'quick' && form.id === detail.id ? form : null;
 
   const run = async (action: () => Promise<unknown>) => {
@@ -150,7 +151,7 @@ export function RecordDetail() {
           onResubmit={canEdit ? () => openForm({ mode: 'edit', id: detail.id, fromProposal: true }) : null}
         />
       ) : null}
-      <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={canFixRejected(detail) ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
+      <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={state.canFixRejected ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
       {inConflict ? <ConflictPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
 
       <dl className="fields">
@@ -167,10 +168,4 @@ export function RecordDetail() {
       <PendingOps ops={detail.ops} busy={busy} run={run} />
     </article>
   );
-}
-
-/** A rejected edit can be fixed in the form: saving merges into it and sends it again. */
-function canFixRejected(detail: RecordDetailDto): boolean {
-  const last = detail.ops[detail.ops.length - 1];
-  return detail.editable && !detail.deleted && detail.conflictFields.length === 0 && last?.state === 'rejected' && last.type !== 'delete';
 }

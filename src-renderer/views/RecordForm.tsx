@@ -1,3 +1,4 @@
+import { detailState } from '../lib/record-state';
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { RecordDetailDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
@@ -110,8 +111,8 @@ function useSnapshot(id: string): RecordDetailDto | null {
 
 /** A field fixed once the record exists remotely (a client-chosen key) can change only while its create is still here. */
 function lockedFields(snapshot: RecordDetailDto, profile: KindProfile): Set<string> {
-  const createStillLocal = snapshot.remoteId === null && snapshot.ops.some((o) => o.type === 'create' && o.attempts === 0 && o.state !== 'in_flight');
-  return new Set(profile.fields.filter((f) => f.createOnly && !createStillLocal).map((f) => f.name));
+  const open = detailState(snapshot).createOnlyOpen;
+  return new Set(profile.fields.filter((f) => f.createOnly && !open).map((f) => f.name));
 }
 
 function EditForm({ id, fromProposal }: { id: string; fromProposal: boolean }) {

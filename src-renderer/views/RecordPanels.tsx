@@ -249,16 +249,16 @@ export function PendingOps({ ops, busy, run }: { ops: PendingOpDto[]; busy: bool
               {' — '}
               <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
               {op.attempts > 0 ? <span className="muted"> · {op.attempts} unconfirmed attempt{op.attempts === 1 ? '' : 's'}</span> : null}
-              {op.state === 'queued' && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
+              {(op.state === 'queued' || op.state === 'unknown') && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
                 <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
               ) : null}
             </div>
-            {op.state === 'held' ? (
+            {heldReason(op) ? (
               <div className="muted small">{heldReason(op)}</div>
             ) : op.error && op.state !== 'rejected' ? (
               <div className="muted small">Last error: {op.error}</div>
             ) : null}
-            {op.state === 'queued' || op.state === 'held' ? (
+            {op.state !== 'in_flight' && op.state !== 'rejected' && op.state !== 'failing' ? (
               <ConfirmButton
                 small
                 label="Discard"

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OP_STATES } from '../domain/record-state';
 import { fieldErrors, fields, recordKind, recordStatus, systemId, uuid } from './common';
 
 export const recordSummary = z.object({
@@ -24,7 +25,8 @@ export const pendingOp = z.object({
   recordTitle: z.string(),
   /** accept/reject: a reviewer's decision on an approval. */
   type: z.enum(['create', 'update', 'delete', 'accept', 'reject']),
-  state: z.enum(['queued', 'in_flight', 'rejected', 'held']),
+  /** See `OpState` in src-shared/domain/record-state.ts. */
+  state: z.enum(OP_STATES),
   payload: fields,
   attempts: z.number().int(),
   nextAttemptAt: z.string().nullable(),

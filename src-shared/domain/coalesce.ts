@@ -1,10 +1,11 @@
 import type { Fields } from './record-kinds';
+import { canMergeInto, type OpState } from './record-state';
 
 /**
  * Coalescing of queued edits for one record, so the remote sees the net effect of a burst of
- * offline edits. Only an op that has never left the machine (`queued`, no attempt) or that the
- * remote definitively refused (`rejected`) may be merged into: anything else may already have
- * happened remotely, so a new op goes behind it.
+ * offline edits. Only an op that has never left the machine (`queued`) or that the remote
+ * definitively refused (`rejected`) may be merged into: anything else may already have happened
+ * remotely, so a new op goes behind it (see `record-state.ts`).
  */
 export type OpType = 'create' | 'update' | 'delete';
 
@@ -14,8 +15,7 @@ export interface PendingOp {
   payload: Fields;
   /** update: the remote values the changed fields had when first edited (for three-way merge). */
   base: Fields;
-  state: 'queued' | 'in_flight' | 'rejected';
-  attempts: number;
+  state: OpState;
 }
 
 export interface NewEdit {
@@ -32,12 +32,8 @@ export type CoalesceResult =
   /** Remove the pending entry: the edits cancel out. */
   | { action: 'drop' };
 
-export function canMergeInto(pending: PendingOp): boolean {
-  return (pending.state === 'queued' && pending.attempts === 0) || pending.state === 'rejected';
-}
-
 export function coalesce(pending: PendingOp | undefined, next: NewEdit): CoalesceResult {
-  if (!pending || !canMergeInto(pending)) return { action: 'append', op: next };
+  if (!pending || !canMergeInto(pending.state)) return { action: 'append', op: next };
   if (pending.type === 'delete') {
     throw new Error('This record is already deleted locally; it cannot be edited.');
   }

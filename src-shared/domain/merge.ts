@@ -13,14 +13,18 @@ export interface MergeResult {
   conflicts: string[];
 }
 
-export function threeWayMerge(base: Fields, local: Fields, remote: Fields): MergeResult {
+/**
+ * `ours`: values our own unanswered sends carried, per field. The server showing one of them is
+ * our change having landed, not someone else's.
+ */
+export function threeWayMerge(base: Fields, local: Fields, remote: Fields, ours: Record<string, readonly unknown[]> = {}): MergeResult {
   const merged: Fields = { ...remote };
   const conflicts: string[] = [];
   const keys = new Set([...Object.keys(base), ...Object.keys(local), ...Object.keys(remote)]);
   for (const key of keys) {
     const localChanged = !sameValue(base[key], local[key]);
     if (!localChanged) continue;
-    const remoteChanged = !sameValue(base[key], remote[key]);
+    const remoteChanged = !sameValue(base[key], remote[key]) && !(ours[key] ?? []).some((v) => sameValue(v, remote[key]));
     if (remoteChanged && !sameValue(local[key], remote[key])) conflicts.push(key);
     merged[key] = local[key];
   }

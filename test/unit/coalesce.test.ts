@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { coalesce, type NewEdit, type PendingOp } from '../../src-shared/domain/coalesce';
 
-const queued = (op: Omit<PendingOp, 'state' | 'attempts'>): PendingOp => ({ ...op, state: 'queued', attempts: 0 });
+const queued = (op: Omit<PendingOp, 'state'>): PendingOp => ({ ...op, state: 'queued' });
 const update = (payload: Record<string, unknown>, base: Record<string, unknown> = {}): NewEdit => ({ type: 'update', payload, base });
 const del = (base: Record<string, unknown> = {}): NewEdit => ({ type: 'delete', payload: {}, base });
 
@@ -31,14 +31,16 @@ describe('coalesce', () => {
   });
 
   it('never merges into an op in flight or one whose outcome is unknown', () => {
-    const inFlight: PendingOp = { type: 'create', payload: { name: 'x' }, base: {}, state: 'in_flight', attempts: 1 };
+    const inFlight: PendingOp = { type: 'create', payload: { name: 'x' }, base: {}, state: 'in_flight' };
     expect(coalesce(inFlight, del())).toEqual({ action: 'append', op: del() });
-    const maybeSent: PendingOp = { type: 'update', payload: { a: 1 }, base: {}, state: 'queued', attempts: 2 };
-    expect(coalesce(maybeSent, update({ a: 2 })).action).toBe('append');
+    for (const state of ['unknown', 'failing', 'held_conflict', 'held_decision'] as const) {
+      const maybeSent: PendingOp = { type: 'update', payload: { a: 1 }, base: {}, state };
+      expect(coalesce(maybeSent, update({ a: 2 })).action, state).toBe('append');
+    }
   });
 
   it('merges into a rejected op so fixing the record retries it', () => {
-    const rejected: PendingOp = { type: 'update', payload: { a: 'bad' }, base: { a: 0 }, state: 'rejected', attempts: 0 };
+    const rejected: PendingOp = { type: 'update', payload: { a: 'bad' }, base: { a: 0 }, state: 'rejected' };
     expect(coalesce(rejected, update({ a: 'good' }, { a: 'bad' }))).toEqual({
       action: 'replace',
       op: { type: 'update', payload: { a: 'good' }, base: { a: 0 } },
@@ -56,7 +58,7 @@ describe('coalesce', () => {
         for (const e of edits) {
           const r = coalesce(pending, update(e));
           if (r.action === 'drop') throw new Error('updates never drop');
-          pending = { ...r.op, state: 'queued', attempts: 0 };
+          pending = { ...r.op, state: 'queued' };
         }
         expect(pending!.payload).toEqual(Object.assign({}, ...edits));
       }),

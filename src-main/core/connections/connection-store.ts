@@ -7,7 +7,7 @@ import type { ConnectionInfo } from '../../connectors/connector';
 import type { ConnectionsTable } from '../db/schema';
 import { UserFacingError } from '../errors';
 import { nowIso } from '../json';
-import type { Db } from '../records/record-writer';
+import type { Db } from '../mirror/rows';
 import type { SecretStore } from '../secrets/secret-store';
 
 export interface SaveConnectionInput {

@@ -1,4 +1,5 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
+import type { OpState } from '../../../src-shared/domain/record-state';
 
 /** Kysely's view of the tables created in `migrations/`. JSON columns are TEXT. */
 export interface ConnectionsTable {
@@ -51,13 +52,16 @@ export interface OutboxTable {
   payload: string;
   base: string;
   remote_id: string | null;
-  state: string;
+  state: OpState;
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
   field_errors: string | null;
   created_at: string;
   updated_at: string;
+  /** JSON {payload, fields}: what the last attempt carried. */
+  sent: ColumnType<string | null, string | null | undefined, string | null>;
+  sent_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface IdMapTable {
@@ -86,7 +90,14 @@ export interface ApprovalsTable {
   updated_at: string;
 }
 
+/** Requests sent to a remote (epoch ms), kept for the longest rate-limit window. */
+export interface RateLimitSendsTable {
+  connection_id: string;
+  sent_at: number;
+}
+
 export interface Database {
+  rate_limit_sends: RateLimitSendsTable;
   approvals: ApprovalsTable;
   connections: ConnectionsTable;
   records: RecordsTable;

@@ -3,12 +3,11 @@ import type { ApprovalDto } from '../../../src-shared/contract/approvals';
 import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
 import { toCsv } from '../../../src-shared/domain/csv';
 import { kindProfile } from '../../../src-shared/domain/remotes';
-import { approvalOpRecordId } from '../sync/apply-acknowledged';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
 import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
-import { toDto } from '../outbox/outbox-store';
-import { type Db, parseProposal } from './record-writer';
+import { approvalOpRecordId, type Db, parseProposal } from '../mirror/rows';
+import { toDto } from '../outbox/outbox-queries';
 
 export interface ListFilter {
   text: string;

@@ -1,24 +1,28 @@
-import { sql } from 'kysely';
 import type { ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import type { Connector, ConnectorContext, PushOp, PushResult } from '../../connectors/connector';
 import { RemoteHttp } from '../../connectors/http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../../connectors/remote-errors';
 import type { ConnectionStore } from '../connections/connection-store';
-import { nowIso, parseFields } from '../json';
-import type { OutboxRow, OutboxStore } from '../outbox/outbox-store';
-import { type Db, rebuildFromOutbox, refreshStatus } from '../records/record-writer';
+import { nowIso } from '../json';
+import type { Mirror } from '../mirror/mirror';
+import type { OutboxQueries, OutboxRow } from '../outbox/outbox-queries';
+import type { SentSnapshot } from '../outbox/sent-snapshot';
 import { type BackoffPolicy, backoffMs } from './backoff';
-import { applyAcknowledged } from './apply-acknowledged';
-import { applyApprovals, applyProposalUpdates, pendingProposalIds } from './apply-proposals';
-import { applyCategories, applyPickList, applyPullComplete, applyPulledPage } from './apply-pull';
 import type { LimitWindow } from './rate-limiter';
-import { RateLimiter } from './rate-limiter';
+import { LimiterCancelled, RateLimiter } from './rate-limiter';
+import type { SendLog } from './send-log';
+import type { SyncReads } from './sync-reads';
 
 export interface ConnectionSyncOptions {
-  db: Db;
-  outbox: OutboxStore;
+  mirror: Mirror;
+  outbox: OutboxQueries;
+  reads: SyncReads;
   connections: ConnectionStore;
+  /** Requests sent in the limit's windows, kept across launches. */
+  sendLog: SendLog;
+  /** Sends recorded before this launch (newest last), still inside the limit's windows. */
+  recentSends: readonly number[];
   connectionId: string;
   system: SystemId;
   connector: Connector;
@@ -31,8 +35,9 @@ export interface ConnectionSyncOptions {
   /** How often submitted proposals are polled while some await a decision. */
   proposalPollMs: number;
   requestTimeoutMs: number;
+  /** How long a graceful stop lets requests already out finish before abandoning them as "outcome unknown". */
+  stopGraceMs: number;
   onChange(): void;
-  onRecordsChanged(ids: string[] | null): void;
 }
 
 const MIN_SLEEP_MS = 5;
@@ -68,9 +73,11 @@ export class ConnectionSync {
   private running: Promise<void> | undefined;
   private generation = 0;
   private nextPollAt = 0;
+  /** Aborts requests still out when a stop's grace has passed. */
+  private readonly abandon = new AbortController();
 
   constructor(private readonly o: ConnectionSyncOptions) {
-    this.limiter = new RateLimiter(o.rateLimit);
+    this.limiter = new RateLimiter(o.rateLimit, { history: o.recentSends, onSend: (t) => o.sendLog.record(t) });
   }
 
   /** While the limiter is paused after a 429, that is what the user should see, whatever the loop is doing. */
@@ -84,11 +91,23 @@ export class ConnectionSync {
     this.running ??= this.loop();
   }
 
+  /**
+   * Stops the loop: nothing new is sent, no pull starts. A request already out may finish within
+   * the grace period (its outcome is then known); past it, it is abandoned and its op keeps
+   * "outcome unknown", to be looked up after the next start. Never marks an op as refused.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.limiter.cancelAll('The connection was stopped.');
     this.wake?.();
-    await this.running;
+    if (this.running) {
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.o.stopGraceMs)));
+      if ((await Promise.race([this.running.then(() => 'done' as const), graceOver])) === 'late') this.abandon.abort();
+      clearTimeout(timer);
+      await this.running;
+    }
+    await this.o.sendLog.flush();
   }
 
   /** Run a cycle now; `pull` also forces a pull. */
@@ -154,11 +173,13 @@ export class ConnectionSync {
     if (outcome === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
     if (outcome === 'key_rejected') return this.keyRejected(credentials);
 
+    if (this.stopped) return Infinity;
     const polled = await this.pollProposals(ctx);
     if (polled === 'offline') return this.wentOffline();
     if (polled === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
     if (polled === 'key_rejected') return this.keyRejected(credentials);
 
+    if (this.stopped) return Infinity;
     const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
     // While a create may have reached the remote unanswered, a pull would bring it in as a second
     // record; it waits until the create's retry has looked for it.
@@ -177,7 +198,7 @@ export class ConnectionSync {
     if (this.state === 'idle') this.message = null;
     const due = await this.o.outbox.nextDueAt(this.o.connectionId);
     const nextPull = Date.parse(this.lastPullAt ?? nowIso()) + this.o.pullIntervalMs;
-    const nextPoll = this.o.connector.pollProposals && (await pendingProposalIds(this.o.db, this.o.connectionId)).length > 0 ? this.nextPollAt : Infinity;
+    const nextPoll = this.o.connector.pollProposals && (await this.o.reads.pendingProposalIds(this.o.connectionId)).length > 0 ? this.nextPollAt : Infinity;
     return Math.min(due ?? Infinity, nextPull, nextPoll);
   }
 
@@ -210,73 +231,79 @@ export class ConnectionSync {
     }
   }
 
-  /** Sends one op, or several in one request where the connector batches. */
+  /**
+   * Sends one op, or several in one request where the connector batches. Each carries exactly its
+   * own snapshot (see `sendSnapshot`); one whose earlier send may have landed is looked up first.
+   */
   private async pushGroup(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
     // Wait for the limit while the ops are still "queued": edits made meanwhile can merge into them.
-    await this.limiter.acquire(PUSH_PRIORITY);
+    try {
+      await this.limiter.acquire(PUSH_PRIORITY);
+    } catch (error) {
+      if (error instanceof LimiterCancelled) return 'ok';
+      throw error;
+    }
     const ops: OutboxRow[] = [];
     for (const r of ready) {
       const op = await this.o.outbox.get(r.id);
-      if (op && op.state === 'queued') ops.push(op);
+      if (op && (op.state === 'queued' || op.state === 'unknown')) ops.push(op);
     }
     if (ops.length === 0) return 'ok';
-    const pushOps = await Promise.all(ops.map((op) => this.toPushOp(op)));
+    const sends = await Promise.all(ops.map(async (op) => ({ op, sent: await this.o.outbox.sendSnapshot(op) })));
     ctx.http.useHeldSlot();
     const writesBefore = ctx.http.writesSent;
     try {
+      const toSend: { op: OutboxRow; sent: SentSnapshot; push: PushOp }[] = [];
+      for (const { op, sent } of sends) {
+        const push = await this.toPushOp(op, sent);
+        // An op that may have reached the server must not take effect twice: look for its effect
+        // first (a create's record; for remotes where a resend is not harmless, e.g. a second proposal, any op).
+        if (op.attempts > 0) {
+          const connector = this.o.connector;
+          const found = push.type === 'create' ? await connector.findCreated(ctx, push) : ((await connector.findApplied?.(ctx, push)) ?? null);
+          if (found) {
+            await this.acknowledged(op, found);
+            continue;
+          }
+        }
+        toSend.push({ op, sent, push });
+      }
+      if (toSend.length === 0 || this.stopped) return 'ok';
+      const claimed = new Set(await this.o.mirror.claim(new Map(toSend.map((t) => [t.op.id, t.sent]))));
+      const sending = toSend.filter((t) => claimed.has(t.op.id));
+      if (sending.length === 0) return 'ok';
       const batch = this.o.connector.batch;
-      if (batch && ops.length > 1) {
-        for (const op of ops) await this.o.outbox.markInFlight(op.id);
-        const results = await batch.push(ctx, pushOps);
-        for (const [i, op] of ops.entries()) {
-          const result = results[i];
-          if (!result) await this.failed([op], new RemoteProtocolError('The server answered for fewer items than were sent.'));
-          else if (result.type === 'rejected') await this.failed([op], new RemoteRejected(result.status, result.messages, result.fieldErrors));
-          else await this.acknowledged(op, result);
-        }
-        return 'ok';
+      const results = batch ? await batch.push(ctx, sending.map((t) => t.push)) : [await this.o.connector.push(ctx, sending[0]!.push)];
+      let outcome: PushOutcome = 'ok';
+      for (const [i, { op }] of sending.entries()) {
+        const result = results[i];
+        if (!result) outcome = await this.failed([op], new RemoteProtocolError('The server answered for fewer items than were sent.'));
+        else if (result.type === 'rejected') outcome = await this.failed([op], new RemoteRejected(result.status, result.messages, result.fieldErrors));
+        else await this.acknowledged(op, result);
       }
-      const [op] = ops;
-      const pushOp = pushOps[0]!;
-      // An op that may have reached the server must not take effect twice: look for its effect first
-      // (a create's record; for remotes where a resend is not harmless, e.g. a second proposal, any op).
-      if (pushOp.attempts > 0) {
-        const connector = this.o.connector;
-        const found = pushOp.type === 'create' ? await connector.findCreated(ctx, pushOp) : ((await connector.findApplied?.(ctx, pushOp)) ?? null);
-        if (found) {
-          await this.acknowledged(op!, found);
-          return 'ok';
-        }
-      }
-      await this.o.outbox.markInFlight(op!.id);
-      const result = batch ? (await batch.push(ctx, [pushOp]))[0] : await this.o.connector.push(ctx, pushOp);
-      if (!result) return this.failed([op!], new RemoteProtocolError('The server answered for no item.'));
-      if (result.type === 'rejected') return this.failed([op!], new RemoteRejected(result.status, result.messages, result.fieldErrors));
-      await this.acknowledged(op!, result);
-      return 'ok';
+      return outcome === 'rejected' ? 'rejected' : 'ok';
     } catch (error) {
-      // Failing before any write left (e.g. on a guarding read) means nothing can have been applied.
+      // Failing before any write left (e.g. on a guarding read or a lookup) means nothing can have been applied.
       return this.failed(ops, error, ctx.http.writesSent === writesBefore);
     } finally {
       ctx.http.releaseHeldSlot();
     }
   }
 
-  private async toPushOp(op: OutboxRow): Promise<PushOp> {
-    const rec = await this.o.db.selectFrom('records').select(['fields', 'remote_id']).where('id', '=', op.record_id).executeTakeFirst();
+  private async toPushOp(op: OutboxRow, sent: SentSnapshot): Promise<PushOp> {
     return {
       type: op.type as PushOp['type'],
       kind: op.kind as RecordKind,
       recordId: op.record_id,
-      remoteId: op.remote_id ?? rec?.remote_id ?? null,
-      payload: parseFields(op.payload),
-      fields: parseFields(rec?.fields),
+      remoteId: op.remote_id ?? (await this.o.reads.remoteIdOf(op.record_id)),
+      payload: sent.payload,
+      fields: sent.fields,
       attempts: op.attempts,
     };
   }
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
-    await applyAcknowledged(this.o.db, this.o.system, op.id, result);
+    await this.o.mirror.acknowledge(op.id, result);
     // A decision or a new proposal changes what the remote holds: refresh soon. A reviewer may
     // have decided on a proposal of their own, so poll at once too.
     if (result.type === 'decided') {
@@ -289,57 +316,46 @@ export class ConnectionSync {
     this.rateLimitStreak = 0;
     // The remote answered: whatever went wrong before (offline, a 5xx) is over.
     if (this.limiter.pausedForMs === 0) this.message = null;
-    this.o.onRecordsChanged([op.record_id]);
   }
 
   /** Classifies a failure once for the whole group of ops it hit. */
   private async failed(ops: OutboxRow[], error: unknown, noWriteSent = false): Promise<PushOutcome> {
     const now = Date.now();
-    const ids = ops.map((o) => o.record_id);
+    const ids = ops.map((o) => o.id);
+    const { mirror } = this.o;
+    if (error instanceof LimiterCancelled) {
+      // Stopping: what had not left is still queued; what had may have landed.
+      await mirror.requeue(ids, 0, null, !noWriteSent);
+      return 'ok';
+    }
     if (error instanceof RemoteRejected) {
       this.online = true;
-      for (const op of ops) {
-        await this.o.outbox.reject(op.id, error.message, error.fieldErrors);
-        if (!(await this.o.outbox.absorbIntoRejected(op.id))) {
-          // Created offline, refused, and deleted meanwhile: nothing of it remains.
-          await rebuildFromOutbox(this.o.db, this.o.system, op.record_id);
-          continue;
-        }
-        await refreshStatus(this.o.db, op.record_id);
-      }
-      this.o.onRecordsChanged(ids);
+      for (const op of ops) await mirror.reject(op.id, error.message, error.fieldErrors);
       return 'rejected';
     }
     if (error instanceof RemoteRateLimited) {
       this.online = true;
-      for (const op of ops) await this.o.outbox.requeue(op.id, 0, error.message, true);
+      await mirror.requeue(ids, 0, error.message, false);
       this.rateLimited(error);
       return 'rate_limited';
     }
     if (error instanceof RemoteAuthFailed) {
       this.online = true;
       this.authMessage = error.message;
-      for (const op of ops) await this.o.outbox.requeue(op.id, 0, error.message, true);
+      await mirror.requeue(ids, 0, error.message, false);
       return 'key_rejected';
     }
     if (error instanceof RemoteUnavailable || error instanceof RemoteProtocolError) {
-      // A 2xx we cannot read may have been applied too, so both retry (a create looks itself up first).
-      const maybeCommitted = !noWriteSent && (error instanceof RemoteProtocolError || error.maybeCommitted);
-      for (const op of ops) {
-        await this.o.outbox.requeue(op.id, now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, !maybeCommitted);
-      }
+      // A 2xx we cannot read may have been applied too, so both retry (with a lookup first).
+      const mayHaveApplied = !noWriteSent && (error instanceof RemoteProtocolError || error.maybeCommitted);
+      for (const op of ops) await mirror.requeue([op.id], now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, mayHaveApplied);
       this.message = error.message;
       if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
       this.online = true;
       return 'retry_later';
     }
     // Something about the op itself is wrong (e.g. it has no remote id): park it with the reason.
-    for (const op of ops) {
-      await this.o.outbox.requeue(op.id, 0, null, true);
-      await this.o.outbox.reject(op.id, describe(error), {});
-      await refreshStatus(this.o.db, op.record_id);
-    }
-    this.o.onRecordsChanged(ids);
+    for (const op of ops) await mirror.reject(op.id, describe(error), {});
     return 'rejected';
   }
 
@@ -360,7 +376,7 @@ export class ConnectionSync {
   private async pollProposals(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected'> {
     const poll = this.o.connector.pollProposals;
     if (!poll || Date.now() < this.nextPollAt) return 'ok';
-    const ids = await pendingProposalIds(this.o.db, this.o.connectionId);
+    const ids = await this.o.reads.pendingProposalIds(this.o.connectionId);
     if (ids.length === 0) return 'ok';
     this.nextPollAt = Date.now() + this.o.proposalPollMs;
     const size = Math.max(1, this.o.connector.proposalPollBatch ?? ids.length);
@@ -371,12 +387,9 @@ export class ConnectionSync {
           if (pushed === 'offline' || pushed === 'rate_limited' || pushed === 'key_rejected') return pushed;
         }
         const updates = await poll.call(this.o.connector, ctx, ids.slice(i, i + size));
-        const changed = await applyProposalUpdates(this.o.db, this.o.connectionId, this.o.system, updates);
-        if (changed.length > 0) {
-          this.o.onRecordsChanged(changed);
-          // Accepted proposals changed live records: bring them in.
-          if (updates.some((u) => u.status === 'Accepted')) this.forcePull = true;
-        }
+        await this.o.mirror.applyProposalUpdates(this.o.connectionId, updates);
+        // Accepted proposals changed live records: bring them in.
+        if (updates.some((u) => u.status === 'Accepted')) this.forcePull = true;
       }
       return 'ok';
     } catch (error) {
@@ -394,31 +407,23 @@ export class ConnectionSync {
     this.state = 'pulling';
     this.o.onChange();
     const generation = await this.nextGeneration();
-    const { db, connectionId, system } = this.o;
+    const { mirror, connectionId } = this.o;
     try {
       await this.o.connector.pull(ctx, {
-        categories: async (categories) => applyCategories(db, connectionId, categories),
-        pickList: async (source, items) => applyPickList(db, connectionId, source, items),
-        approvals: async (approvals) => applyApprovals(db, connectionId, approvals),
+        categories: (categories) => mirror.applyPickList(connectionId, 'categories', categories),
+        pickList: (source, items) => mirror.applyPickList(connectionId, source, items),
+        approvals: (approvals) => mirror.applyApprovals(connectionId, approvals),
         page: async (page) => {
-          const ids = await applyPulledPage(db, connectionId, system, generation, page.records);
-          if (ids.length > 0) this.o.onRecordsChanged(ids.length > 200 ? null : ids);
+          await mirror.applyPulledPage(connectionId, generation, page.records);
           // Let IPC and timers run between pages.
           await new Promise((r) => setImmediate(r));
         },
-        complete: async (kind) => {
-          const ids = await applyPullComplete(db, connectionId, kind, generation);
-          if (ids.length > 0) this.o.onRecordsChanged(null);
-        },
+        complete: (kind) => mirror.applyPullComplete(connectionId, kind, generation),
       });
       this.forcePull = false;
       this.online = true;
       this.lastPullAt = nowIso();
-      await db
-        .insertInto('sync_cursors')
-        .values({ connection_id: connectionId, collection: '*', cursor: null, generation, last_pull_at: this.lastPullAt })
-        .onConflict((oc) => oc.columns(['connection_id', 'collection']).doUpdateSet({ generation, last_pull_at: this.lastPullAt }))
-        .execute();
+      await mirror.markPulled(connectionId, generation, this.lastPullAt);
       return 'ok';
     } catch (error) {
       this.message = describe(error);
@@ -438,15 +443,7 @@ export class ConnectionSync {
   }
 
   private async nextGeneration(): Promise<number> {
-    if (this.generation === 0) {
-      const row = await this.o.db
-        .selectFrom('sync_cursors')
-        .select(['generation', 'last_pull_at'])
-        .where('connection_id', '=', this.o.connectionId)
-        .where('collection', '=', '*')
-        .executeTakeFirst();
-      this.generation = row?.generation ?? 0;
-    }
+    if (this.generation === 0) this.generation = await this.o.reads.lastGeneration(this.o.connectionId);
     return ++this.generation;
   }
 
@@ -459,28 +456,11 @@ export class ConnectionSync {
         headers: this.o.connector.authHeaders(info),
         limiter: this.limiter,
         timeoutMs: this.o.requestTimeoutMs,
+        abandon: this.abandon.signal,
         onRequest: () => this.requestsSent++,
       }),
-      isKnownApprovalId: async (approvalId) =>
-        Boolean(
-          await this.o.db
-            .selectFrom('records')
-            .select('id')
-            .where('connection_id', '=', this.o.connectionId)
-            .where('proposal', 'is not', null)
-            .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${approvalId}`)
-            .executeTakeFirst(),
-        ),
-      isKnownRemoteId: async (kind, remoteId) =>
-        Boolean(
-          await this.o.db
-            .selectFrom('id_map')
-            .select('local_id')
-            .where('connection_id', '=', this.o.connectionId)
-            .where('kind', '=', kind)
-            .where('remote_id', '=', remoteId)
-            .executeTakeFirst(),
-        ),
+      isKnownApprovalId: (approvalId) => this.o.reads.isKnownApprovalId(this.o.connectionId, approvalId),
+      isKnownRemoteId: (kind, remoteId) => this.o.reads.isKnownRemoteId(this.o.connectionId, kind, remoteId),
     };
   }
 

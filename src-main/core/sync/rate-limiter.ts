@@ -20,6 +20,18 @@ interface Waiter {
 export interface RateLimiterOptions {
   marginMs?: number;
   now?: () => number;
+  /** Sends made before this limiter existed (an earlier launch), oldest first: they still count. */
+  history?: readonly number[];
+  /** Called with the time of every slot granted (to keep the history across launches). */
+  onSend?: (at: number) => void;
+}
+
+/** The limiter was stopped while a request waited for a slot: that request was never sent. */
+export class LimiterCancelled extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LimiterCancelled';
+  }
 }
 
 export class RateLimiter {
@@ -31,6 +43,8 @@ export class RateLimiter {
   private readonly marginMs: number;
   private readonly now: () => number;
   private readonly longest: number;
+  private readonly onSend: ((at: number) => void) | undefined;
+  private closedReason: string | null = null;
 
   constructor(
     private readonly windows: readonly LimitWindow[],
@@ -39,10 +53,13 @@ export class RateLimiter {
     this.marginMs = options.marginMs ?? 50;
     this.now = options.now ?? Date.now;
     this.longest = Math.max(0, ...windows.map((w) => w.windowMs)) + this.marginMs;
+    this.onSend = options.onSend;
+    this.log.push(...[...(options.history ?? [])].sort((a, b) => a - b));
   }
 
   /** Resolves when a request may be sent; the slot is taken at that moment. */
   acquire(priority = 0): Promise<void> {
+    if (this.closedReason !== null) return Promise.reject(new LimiterCancelled(this.closedReason));
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ priority, seq: this.seq++, resolve, reject });
       this.waiters.sort((a, b) => b.priority - a.priority || a.seq - b.seq);
@@ -72,11 +89,12 @@ export class RateLimiter {
     return n === 0 ? 0 : t - start;
   }
 
-  /** Rejects everyone waiting (the connection is being stopped). */
+  /** Rejects everyone waiting, and every later request (the connection is being stopped). */
   cancelAll(reason: string): void {
+    this.closedReason = reason;
     clearTimeout(this.timer);
     this.timer = undefined;
-    for (const w of this.waiters.splice(0)) w.reject(new Error(reason));
+    for (const w of this.waiters.splice(0)) w.reject(new LimiterCancelled(reason));
   }
 
   private earliestAt(log: readonly number[], t: number): number {
@@ -106,6 +124,7 @@ export class RateLimiter {
         return;
       }
       this.log.push(t);
+      this.onSend?.(t);
       this.waiters.shift()!.resolve();
     }
   }

@@ -3,15 +3,20 @@ import type { SystemId } from '../../../src-shared/domain/record-kinds';
 import type { Connector } from '../../connectors/connector';
 import { connectorFor } from '../../connectors/registry';
 import type { ConnectionStore } from '../connections/connection-store';
-import type { OutboxStore } from '../outbox/outbox-store';
-import type { Db } from '../records/record-writer';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Mirror } from '../mirror/mirror';
+import type { OutboxQueries } from '../outbox/outbox-queries';
 import { type BackoffPolicy, DEFAULT_BACKOFF } from './backoff';
 import { ConnectionSync } from './connection-sync';
 import type { LimitWindow } from './rate-limiter';
+import { SendLog } from './send-log';
+import { SyncReads } from './sync-reads';
 
 export interface SyncEngineOptions {
-  db: Db;
-  outbox: OutboxStore;
+  db: Kysely<Database>;
+  mirror: Mirror;
+  outbox: OutboxQueries;
   connections: ConnectionStore;
   retryBackoff?: BackoffPolicy;
   connectionBackoff?: BackoffPolicy;
@@ -21,8 +26,9 @@ export interface SyncEngineOptions {
   pullIntervalMs?: number;
   /** Overrides how often submitted proposals are polled (tests). */
   proposalPollMs?: number;
+  /** How long a quit lets requests already out finish (default 3 s). */
+  stopGraceMs?: number;
   onStatus(statuses: ConnectionStatus[]): void;
-  onRecordsChanged(connectionId: string, ids: string[] | null): void;
 }
 
 /** How many requests `ops` queued ops take to send, for the ETA. */
@@ -36,13 +42,16 @@ export class SyncEngine {
   private readonly syncs = new Map<string, ConnectionSync>();
   private statusTimer: NodeJS.Timeout | undefined;
   private started = false;
+  private readonly reads: SyncReads;
 
-  constructor(private readonly o: SyncEngineOptions) {}
+  constructor(private readonly o: SyncEngineOptions) {
+    this.reads = new SyncReads(o.db);
+  }
 
   async start(): Promise<void> {
     this.started = true;
-    await this.o.outbox.recoverInFlight();
-    for (const c of await this.o.connections.list()) this.ensure(c.id, c.system);
+    await this.o.mirror.recoverInFlight();
+    for (const c of await this.o.connections.list()) await this.ensure(c.id, c.system);
   }
 
   async stop(): Promise<void> {
@@ -56,7 +65,7 @@ export class SyncEngine {
   async connectionChanged(id: string, system: SystemId): Promise<void> {
     const s = this.syncs.get(id);
     if (s) s.kick(true);
-    else this.ensure(id, system);
+    else await this.ensure(id, system);
     this.statusChanged();
   }
 
@@ -126,27 +135,31 @@ export class SyncEngine {
     }, 100);
   }
 
-  private ensure(id: string, system: SystemId): void {
+  private async ensure(id: string, system: SystemId): Promise<void> {
     if (this.syncs.has(id) || !this.started) return;
     const connector = connectorFor(system);
+    const rateLimit = this.o.rateLimitFor?.(system) ?? connector.rateLimit;
+    const sendLog = new SendLog(this.o.db, id, Math.max(0, ...rateLimit.map((w) => w.windowMs)) + 1_000);
+    const recentSends = await sendLog.recent();
+    if (this.syncs.has(id) || !this.started) return;
     const sync = new ConnectionSync({
-      db: this.o.db,
+      mirror: this.o.mirror,
       outbox: this.o.outbox,
+      reads: this.reads,
       connections: this.o.connections,
+      sendLog,
+      recentSends,
       connectionId: id,
       system,
       connector,
-      rateLimit: this.o.rateLimitFor?.(system) ?? connector.rateLimit,
+      rateLimit,
       retryBackoff: this.o.retryBackoff ?? DEFAULT_BACKOFF,
       connectionBackoff: this.o.connectionBackoff ?? { baseMs: 1_000, maxMs: 30_000 },
       pullIntervalMs: this.o.pullIntervalMs ?? connector.pullIntervalMs,
       proposalPollMs: this.o.proposalPollMs ?? connector.proposalPollMs ?? 30_000,
       requestTimeoutMs: this.o.requestTimeoutMs ?? 20_000,
+      stopGraceMs: this.o.stopGraceMs ?? 3_000,
       onChange: () => this.statusChanged(),
-      onRecordsChanged: (ids) => {
-        this.o.onRecordsChanged(id, ids);
-        this.statusChanged();
-      },
     });
     this.syncs.set(id, sync);
     sync.start();

@@ -1,0 +1,23 @@
+import type { Method, ParsedRequestOf, ReplyOf } from '../../../src-shared/contract';
+import type { ConnectionStore } from '../connections/connection-store';
+import type { Mirror } from '../mirror/mirror';
+import type { OutboxQueries } from '../outbox/outbox-queries';
+import type { RecordQueries } from '../records/record-queries';
+import type { SyncEngine } from '../sync/sync-engine';
+
+/** What the handlers reach. Writes go through the mirror, which announces them itself. */
+export interface HandlerDeps {
+  version: string;
+  dataDir: string;
+  transport: 'electron' | 'headless' | 'in-process';
+  connections: ConnectionStore;
+  queries: RecordQueries;
+  mirror: Mirror;
+  outbox: OutboxQueries;
+  engine: SyncEngine;
+}
+
+export type HandlerTable = { [M in Method]: (request: ParsedRequestOf<M>) => Promise<ReplyOf<M>> };
+
+/** The handlers of one area of the contract. */
+export type AreaHandlers<M extends Method> = { [K in M]: (request: ParsedRequestOf<K>) => Promise<ReplyOf<K>> };

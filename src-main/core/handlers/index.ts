@@ -1,0 +1,11 @@
+import { connectionHandlers } from './connections';
+import type { HandlerDeps, HandlerTable } from './deps';
+import { recordHandlers } from './records';
+import { syncHandlers } from './sync';
+
+export type { HandlerDeps, HandlerTable } from './deps';
+
+/** The one table of everything the renderer can ask for (after Actual's loot-core handlers), one module per area. */
+export function createHandlers(d: HandlerDeps): HandlerTable {
+  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d) };
+}

@@ -1,0 +1,185 @@
+import type { RecordKind } from '../../../src-shared/domain/record-kinds';
+import type { ProposalUpdate, PushResult, RemoteApproval, RemoteCategory, RemoteRecord } from '../../connectors/connector';
+import type { ConnectionStore } from '../connections/connection-store';
+import { nowIso } from '../json';
+import type { SentSnapshot } from '../outbox/sent-snapshot';
+import { applyAcknowledged } from './apply-acknowledged';
+import { applyApprovals, applyProposalUpdates } from './apply-proposals';
+import { applyPickList, applyPullComplete, applyPulledChunk } from './apply-pull';
+import { LocalEdits } from './local-edits';
+import { absorbIntoRejected, requeueOp } from './outbox-rows';
+import { type Db, rebuildFromOutbox } from './rows';
+import { WriteScope } from './write-scope';
+
+/** What one write changed, announced once after its commit. */
+export interface MirrorChange {
+  /** The one connection whose records changed, or null when several did. */
+  connectionId: string | null;
+  /** The records that changed, or null for "too many to name: reload". */
+  ids: string[] | null;
+  /** The technician's own edit (the sync loop should wake for it). */
+  local: boolean;
+}
+
+/** Pulled records are applied in transactions of this many, with a yield between them, so IPC keeps answering. */
+const PULL_CHUNK = 500;
+const MANY = 200;
+
+/**
+ * The one owner of the mirror: the only code that writes records, the outbox, the id map,
+ * approvals and pick lists (a layering test keeps it so). Every method is one transaction that
+ * mutates, derives each touched record's status with `recordState` (src-shared), commits, then
+ * announces the change once. Handlers and the sync engine call it; connectors never see it.
+ */
+export class Mirror {
+  readonly edits: LocalEdits;
+  private readonly listeners = new Set<(change: MirrorChange) => void>();
+
+  constructor(
+    private readonly db: Db,
+    connections: ConnectionStore,
+  ) {
+    this.edits = new LocalEdits(db, connections, (fn) => this.write(fn, true));
+  }
+
+  onChange(listener: (change: MirrorChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- the sync engine's writes: an op's life on the wire ----
+
+  /**
+   * Marks ops as in flight with exactly what this attempt carries, counting the attempt before
+   * anything is sent (a crash mid-request leaves them "outcome unknown"). Returns the ids claimed:
+   * an op edited, discarded or held since it was read is not.
+   */
+  async claim(sends: ReadonlyMap<number, SentSnapshot>): Promise<number[]> {
+    return this.write(async (s) => {
+      const claimed: number[] = [];
+      for (const [opId, sent] of sends) {
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state']).where('id', '=', opId).executeTakeFirst();
+        if (!op || (op.state !== 'queued' && op.state !== 'unknown')) continue;
+        await s.db
+          .updateTable('outbox')
+          .set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), sent: JSON.stringify(sent), sent_at: nowIso(), updated_at: nowIso() }))
+          .where('id', '=', opId)
+          .execute();
+        s.touch(op.connection_id, op.record_id);
+        claimed.push(opId);
+      }
+      return claimed;
+    });
+  }
+
+  /** The remote took the op (or a lookup found its effect). */
+  async acknowledge(opId: number, result: PushResult): Promise<void> {
+    await this.write((s) => applyAcknowledged(s, opId, result));
+  }
+
+  /** The remote refused the op for good: it waits for the user; edits queued behind it fold into it. */
+  async reject(opId: number, message: string, fieldErrors: Record<string, string[]>): Promise<void> {
+    await this.write(async (s) => {
+      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id']).where('id', '=', opId).executeTakeFirst();
+      if (!op) return;
+      await s.db
+        .updateTable('outbox')
+        // A refused op did not happen remotely: its outcome is known again.
+        .set({ state: 'rejected', last_error: message, field_errors: JSON.stringify(fieldErrors), attempts: 0, updated_at: nowIso() })
+        .where('id', '=', opId)
+        .execute();
+      s.touch(op.connection_id, op.record_id);
+      // Created offline, refused, and deleted meanwhile: nothing of it remains.
+      if (!(await absorbIntoRejected(s, opId))) await rebuildFromOutbox(s.db, await s.system(op.connection_id), op.record_id);
+    });
+  }
+
+  /** The remote kept failing on this op while answering others: shown like a rejection, with the server's words. */
+  async markFailing(opId: number, message: string): Promise<void> {
+    await this.write(async (s) => {
+      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id']).where('id', '=', opId).executeTakeFirst();
+      if (!op) return;
+      await s.db.updateTable('outbox').set({ state: 'failing', last_error: message, updated_at: nowIso() }).where('id', '=', opId).execute();
+      s.touch(op.connection_id, op.record_id);
+    });
+  }
+
+  /** Try again at `nextAttemptAt`; `mayHaveApplied` keeps the attempt counted (the op's outcome is unknown). */
+  async requeue(opIds: readonly number[], nextAttemptAt: number, error: string | null, mayHaveApplied: boolean): Promise<void> {
+    await this.write(async (s) => {
+      for (const opId of opIds) {
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id']).where('id', '=', opId).executeTakeFirst();
+        if (!op) continue;
+        await requeueOp(s, opId, nextAttemptAt, error, mayHaveApplied);
+        s.touch(op.connection_id, op.record_id);
+      }
+    });
+  }
+
+  /** After a restart nothing is in flight any more: those sends' outcome is unknown. */
+  async recoverInFlight(): Promise<number> {
+    return this.write(async (s) => {
+      const r = await s.db.updateTable('outbox').set({ state: 'unknown', next_attempt_at: 0 }).where('state', '=', 'in_flight').executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    });
+  }
+
+  // ---- what a pull brings ----
+
+  async applyPulledPage(connectionId: string, generation: number, records: RemoteRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += PULL_CHUNK) {
+      const chunk = records.slice(i, i + PULL_CHUNK);
+      await this.write((s) => applyPulledChunk(s, connectionId, generation, chunk));
+      if (i + PULL_CHUNK < records.length) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async applyPullComplete(connectionId: string, kind: RecordKind, generation: number): Promise<void> {
+    await this.write((s) => applyPullComplete(s, connectionId, kind, generation));
+  }
+
+  async applyPickList(connectionId: string, source: string, items: RemoteCategory[]): Promise<void> {
+    await this.write((s) => applyPickList(s, connectionId, source, items));
+  }
+
+  async applyApprovals(connectionId: string, approvals: RemoteApproval[]): Promise<void> {
+    await this.write((s) => applyApprovals(s, connectionId, approvals));
+  }
+
+  async applyProposalUpdates(connectionId: string, updates: ProposalUpdate[]): Promise<void> {
+    await this.write((s) => applyProposalUpdates(s, connectionId, updates));
+  }
+
+  /** A pull of the whole connection completed at `at`, as pass `generation`. */
+  async markPulled(connectionId: string, generation: number, at: string): Promise<void> {
+    await this.write(async (s) => {
+      await s.db
+        .insertInto('sync_cursors')
+        .values({ connection_id: connectionId, collection: '*', cursor: null, generation, last_pull_at: at })
+        .onConflict((oc) => oc.columns(['connection_id', 'collection']).doUpdateSet({ generation, last_pull_at: at }))
+        .execute();
+    });
+  }
+
+  // ---- the transaction every write goes through ----
+
+  private async write<T>(fn: (s: WriteScope) => Promise<T>, local = false): Promise<T> {
+    let scope!: WriteScope;
+    const result = await this.db.transaction().execute(async (trx) => {
+      scope = new WriteScope(trx);
+      const value = await fn(scope);
+      await scope.finish();
+      return value;
+    });
+    this.announce(scope, local);
+    return result;
+  }
+
+  private announce(s: WriteScope, local: boolean): void {
+    if (s.connections.size === 0) return;
+    const connectionId = s.connections.size === 1 ? [...s.connections][0]! : null;
+    const ids = s.many || s.changed.size > MANY ? null : [...s.changed].filter((id) => !id.startsWith('approval:'));
+    const change: MirrorChange = { connectionId, ids, local };
+    for (const l of this.listeners) l(change);
+  }
+}

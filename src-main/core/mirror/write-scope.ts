@@ -1,0 +1,50 @@
+import type { Db } from './rows';
+import { recomputeStatus, systemOf } from './rows';
+import type { SystemId } from '../../../src-shared/domain/record-kinds';
+
+/**
+ * What one mirror transaction changed. Records it `touch`es get their status recomputed before the
+ * commit; everything it names is announced once after.
+ */
+export class WriteScope {
+  readonly touched = new Set<string>();
+  readonly changed = new Set<string>();
+  readonly connections = new Set<string>();
+  /** So many records changed that listeners should reload rather than look at ids. */
+  many = false;
+  private readonly systems = new Map<string, SystemId>();
+
+  constructor(readonly db: Db) {}
+
+  /** The record's ops, conflict or proposal changed: its status is derived again. */
+  touch(connectionId: string, recordId: string): void {
+    this.connections.add(connectionId);
+    this.touched.add(recordId);
+    this.changed.add(recordId);
+  }
+
+  /** The record's fields changed but not its status (e.g. a pulled record). */
+  note(connectionId: string, recordIds: Iterable<string>): void {
+    this.connections.add(connectionId);
+    for (const id of recordIds) this.changed.add(id);
+  }
+
+  /** Something of the connection changed that no record id names (approvals, pick lists, many records). */
+  noteConnection(connectionId: string, many = false): void {
+    this.connections.add(connectionId);
+    if (many) this.many = true;
+  }
+
+  async system(connectionId: string): Promise<SystemId> {
+    let s = this.systems.get(connectionId);
+    if (!s) {
+      s = await systemOf(this.db, connectionId);
+      this.systems.set(connectionId, s);
+    }
+    return s;
+  }
+
+  async finish(): Promise<void> {
+    for (const id of this.touched) await recomputeStatus(this.db, id);
+  }
+}

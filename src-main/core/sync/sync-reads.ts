@@ -1,0 +1,59 @@
+import { type Kysely, sql } from 'kysely';
+import type { RecordKind } from '../../../src-shared/domain/record-kinds';
+import type { Database } from '../db/schema';
+
+/** What the sync loop reads of the mirror between writes (it writes only through `Mirror`). */
+export class SyncReads {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The approval ids of proposals this connection submitted that still wait for a decision. */
+  async pendingProposalIds(connectionId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('records')
+      .select(sql<string>`json_extract(proposal, '$.approvalId')`.as('approvalId'))
+      .where('connection_id', '=', connectionId)
+      .where('proposal', 'is not', null)
+      .where(sql<string>`json_extract(proposal, '$.status')`, '=', 'Pending')
+      .execute();
+    return rows.map((r) => r.approvalId);
+  }
+
+  async remoteIdOf(recordId: string): Promise<string | null> {
+    const rec = await this.db.selectFrom('records').select('remote_id').where('id', '=', recordId).executeTakeFirst();
+    return rec?.remote_id ?? null;
+  }
+
+  async lastGeneration(connectionId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('sync_cursors')
+      .select('generation')
+      .where('connection_id', '=', connectionId)
+      .where('collection', '=', '*')
+      .executeTakeFirst();
+    return row?.generation ?? 0;
+  }
+
+  /** Whether a proposal a local record carries has this approval id (so a lost create is not matched to another's submission). */
+  async isKnownApprovalId(connectionId: string, approvalId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('records')
+      .select('id')
+      .where('connection_id', '=', connectionId)
+      .where('proposal', 'is not', null)
+      .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${approvalId}`)
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+
+  /** Whether a remote id already belongs to a local record (so a lost create is not matched to another record). */
+  async isKnownRemoteId(connectionId: string, kind: RecordKind, remoteId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('id_map')
+      .select('local_id')
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', kind)
+      .where('remote_id', '=', remoteId)
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+}
