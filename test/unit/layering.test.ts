@@ -39,4 +39,35 @@ describe('layering', () => {
       for (const i of imports(f)) expect(i, relative(root, f)).not.toMatch(/src-main|^node:|^electron$|better-sqlite3|kysely/);
     }
   });
+
+  it('only core/mirror/ writes the mirror’s tables', () => {
+    const tables = 'records|outbox|id_map|approvals|categories|sync_cursors';
+    const write = new RegExp(`(insertInto|updateTable|deleteFrom|replaceInto)\\(\\s*['"](${tables})['"]|\\b(INSERT\\s+(OR\\s+\\w+\\s+)?INTO|UPDATE|DELETE\\s+FROM)\\s+(${tables})\\b`, 'i');
+    const offenders: string[] = [];
+    for (const f of files(join(root, 'src-main'))) {
+      const rel = relative(root, f);
+      if (rel.startsWith(join('src-main', 'core', 'mirror'))) continue;
+      if (write.test(readFileSync(f, 'utf8'))) offenders.push(rel);
+    }
+    expect(offenders).toEqual([]);
+    // The rule itself catches a write (a test that cannot fail is a defect).
+    expect(write.test("trx.updateTable('outbox').set({ state: 'queued' })")).toBe(true);
+    expect(write.test('DELETE FROM records WHERE id = ?')).toBe(true);
+  });
+
+  it('outside core/mirror/, only its facade (mirror.ts) is imported', () => {
+    for (const f of files(join(root, 'src-main'))) {
+      const rel = relative(root, f);
+      if (rel.startsWith(join('src-main', 'core', 'mirror'))) continue;
+      for (const i of imports(f)) {
+        if (/(^|\/)mirror\//.test(i)) expect(i, rel).toMatch(/mirror\/mirror$/);
+      }
+    }
+  });
+
+  it('connectors reach the core only for the limiter: no database, mirror, records or outbox', () => {
+    for (const f of files(join(root, 'src-main', 'connectors'))) {
+      for (const i of imports(f)) expect(i, relative(root, f)).not.toMatch(/core\/(db|mirror|records|outbox|handlers|connections)|kysely|better-sqlite3/);
+    }
+  });
 });

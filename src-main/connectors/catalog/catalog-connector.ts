@@ -66,7 +66,13 @@ export const catalogConnector: Connector = {
       const updated = await catalogCall(ctx.http, { method: 'PUT', path, body, priority: PUSH_PRIORITY }, catalogInstrument);
       return { type: 'saved', remoteId: String(updated.id), fields: toFields(updated) };
     }
-    await catalogCall(ctx.http, { method: 'DELETE', path, priority: PUSH_PRIORITY }, catalogDeleted);
+    try {
+      await catalogCall(ctx.http, { method: 'DELETE', path, priority: PUSH_PRIORITY }, catalogDeleted);
+    } catch (error) {
+      // Already gone (e.g. a resend of a delete whose reply was lost): what the delete wanted is true.
+      if (error instanceof RemoteRejected && error.status === 404) return { type: 'deleted' };
+      throw error;
+    }
     return { type: 'deleted' };
   },
 

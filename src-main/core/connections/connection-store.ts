@@ -7,7 +7,7 @@ import type { ConnectionInfo } from '../../connectors/connector';
 import type { ConnectionsTable } from '../db/schema';
 import { UserFacingError } from '../errors';
 import { nowIso } from '../json';
-import type { Db } from '../mirror/rows';
+import type { Db } from '../db/schema';
 import type { SecretStore } from '../secrets/secret-store';
 
 export interface SaveConnectionInput {
@@ -47,7 +47,7 @@ export class ConnectionStore {
       system: r.system as SystemId,
       baseUrl: r.base_url,
       settings: JSON.parse(r.settings) as Record<string, string>,
-      apiKey: this.secrets.get(r.id) ?? '',
+      apiKey: this.keyFor(r) ?? '',
       paused: r.paused === 1,
     };
   }
@@ -66,19 +66,26 @@ export class ConnectionStore {
     }
     if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'The connection is incomplete.', errors);
     const settings = JSON.stringify(Object.fromEntries(profile.settings.map((s) => [s.name, input.settings[s.name]?.trim() ?? ''])));
-    let id = input.id;
-    if (id) {
-      const existing = await this.row(id);
+    // The key is stored before the row that needs it: a crash in between leaves an unused key,
+    // never a connection without one.
+    if (input.id) {
+      const existing = await this.row(input.id);
       if (existing.system !== input.system) throw new UserFacingError('invalid_request', 'A connection cannot change its system.');
-      await this.db.updateTable('connections').set({ name: input.name, base_url: input.baseUrl, settings }).where('id', '=', id).execute();
-    } else {
-      id = randomUUID();
+      if (input.apiKey) this.secrets.set(input.id, boundKey(input.apiKey, input.baseUrl));
+      await this.db.updateTable('connections').set({ name: input.name, base_url: input.baseUrl, settings }).where('id', '=', input.id).execute();
+      return this.get(input.id);
+    }
+    const id = randomUUID();
+    this.secrets.set(id, boundKey(input.apiKey!, input.baseUrl));
+    try {
       await this.db
         .insertInto('connections')
         .values({ id, system: input.system, name: input.name, base_url: input.baseUrl, settings, paused: 0, created_at: nowIso() })
         .execute();
+    } catch (error) {
+      this.secrets.delete(id);
+      throw error;
     }
-    if (input.apiKey) this.secrets.set(id, input.apiKey);
     return this.get(id);
   }
 
@@ -105,6 +112,15 @@ export class ConnectionStore {
     return { removed: true, pendingEdits };
   }
 
+  /** The stored key, only for the base URL it was entered for (a crash between writing key and row cannot send it elsewhere). */
+  private keyFor(r: Selectable<ConnectionsTable>): string | null {
+    const stored = this.secrets.get(r.id);
+    if (stored === null || stored === undefined) return null;
+    const bound = parseBoundKey(stored);
+    if (bound.baseUrl !== null && bound.baseUrl !== r.base_url) return null;
+    return bound.key;
+  }
+
   private async row(id: string): Promise<Selectable<ConnectionsTable>> {
     const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new UserFacingError('not_found', 'That connection no longer exists.');
@@ -118,9 +134,27 @@ export class ConnectionStore {
       name: r.name,
       baseUrl: r.base_url,
       settings: JSON.parse(r.settings) as Record<string, string>,
-      hasKey: this.secrets.has(r.id),
+      hasKey: this.keyFor(r) !== null,
       paused: r.paused === 1,
       createdAt: r.created_at,
     };
   }
+}
+
+/** A key stored with the base URL it belongs to. */
+function boundKey(key: string, baseUrl: string): string {
+  return JSON.stringify({ key, baseUrl });
+}
+
+/** Keys stored before they were bound are plain text: they belong to the URL the row has. */
+function parseBoundKey(stored: string): { key: string; baseUrl: string | null } {
+  if (stored.startsWith('{')) {
+    try {
+      const v = JSON.parse(stored) as { key?: unknown; baseUrl?: unknown };
+      if (typeof v.key === 'string' && typeof v.baseUrl === 'string') return { key: v.key, baseUrl: v.baseUrl };
+    } catch {
+      // Not ours: a plain key that happens to start with a brace.
+    }
+  }
+  return { key: stored, baseUrl: null };
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 import type { OpState } from '../../../src-shared/domain/record-state';
 
 /** Kysely's view of the tables created in `migrations/`. JSON columns are TEXT. */
@@ -106,3 +106,5 @@ export interface Database {
   id_map: IdMapTable;
   sync_cursors: SyncCursorsTable;
 }
+
+export type Db = Kysely<Database>;

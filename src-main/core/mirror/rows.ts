@@ -1,37 +1,17 @@
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import { recordState } from '../../../src-shared/domain/record-state';
 import { kindProfile } from '../../../src-shared/domain/remotes';
-import type { Database } from '../db/schema';
+import type { Db } from '../db/schema';
 import { nowIso, parseFields } from '../json';
+import { parseProposal } from '../records/proposal';
+
+export { approvalOpRecordId, parseProposal, type Proposal } from '../records/proposal';
 
 /**
  * Row-level helpers of the mirror, used only inside its transactions (see `mirror.ts`). Nothing
  * outside `core/mirror/` imports this file.
  */
-export type Db = Kysely<Database>;
-
-/** A change the remote holds as a proposal until an admin decides (stored on the record as JSON). */
-export interface Proposal {
-  approvalId: string;
-  action: 'Add' | 'Change';
-  status: 'Pending' | 'Rejected';
-  fields: Fields;
-  message: string | null;
-}
-
-export function parseProposal(text: string | null | undefined): Proposal | null {
-  return text ? (JSON.parse(text) as Proposal) : null;
-}
-
-/**
- * Outbox ops for a reviewer's decision act on an approval, not a record; their record id says
- * which. Hashed, because the contract's ids are at most 64 characters.
- */
-export function approvalOpRecordId(connectionId: string, approvalId: string): string {
-  return `approval:${createHash('sha256').update(`${connectionId}\n${approvalId}`).digest('hex').slice(0, 32)}`;
-}
+export type { Db };
 
 /** The record's visible fields and searchable columns, written together so search never lags. */
 export function summaryColumns(system: SystemId, kind: RecordKind, fields: Fields) {

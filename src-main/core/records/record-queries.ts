@@ -6,7 +6,8 @@ import { kindProfile } from '../../../src-shared/domain/remotes';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
 import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
-import { approvalOpRecordId, type Db, parseProposal } from '../mirror/rows';
+import type { Db } from '../db/schema';
+import { approvalOpRecordId, parseProposal } from './proposal';
 import { toDto } from '../outbox/outbox-queries';
 
 export interface ListFilter {
