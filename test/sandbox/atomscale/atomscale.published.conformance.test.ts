@@ -23,7 +23,7 @@ async function call(
 ): Promise<Reply> {
   const headers: Record<string, string> = {};
   const key = o.key === undefined ? emu.users.member : o.key;
-  if (key !== null) headers['x-api-key'] = key;
+  if (key !== null && key !== undefined) headers['x-api-key'] = key;
   let body: string | undefined;
   if (o.body !== undefined) {
     body = JSON.stringify(o.body);
