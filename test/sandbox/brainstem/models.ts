@@ -13,6 +13,7 @@ import {
   type Resolver,
   type Row,
 } from './query';
+import { refusedFilterError } from './published';
 import type { BrainstemStore, SetupRow } from './store';
 
 const RESOURCE_FIELDS = {
@@ -158,6 +159,12 @@ export function listResponse(
 ): HandlerResult {
   const def = MODEL_DEFS[model]!;
   const q = parseListQuery(ctx.params);
+  if (ctx.refuseFilter) {
+    for (const raw of q.filters.keys()) {
+      const spec = raw.startsWith('-') ? raw.slice(1) : raw;
+      if (ctx.refuseFilter(model, spec)) throw refusedFilterError(spec);
+    }
+  }
   const resolver = resolverFor(ctx.store);
   const filter = compileFilters(def, q.filters, resolver);
   const sort = compileSort(def, q.sort, resolver);

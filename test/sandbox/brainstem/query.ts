@@ -178,7 +178,7 @@ function compilePath(
 // ---------------------------------------------------------------------------------------------
 // Filters
 
-const OPERATORS = new Set([
+export const OPERATORS: ReadonlySet<string> = new Set([
   'in', 'any', 'all', 'icontains', 'contains', 'startswith', 'istartswith', 'endswith', 'iendswith',
   'iexact', 'exact', 'year', 'month', 'day', 'week_day', 'regex', 'iregex', 'range',
   'gt', 'lt', 'gte', 'lte', 'isnull', 'eq',
