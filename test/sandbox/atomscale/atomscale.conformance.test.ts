@@ -7,7 +7,7 @@ import { startAtomscaleEmulator } from './atomscale-emulator';
 
 /**
  * Conformance of the Atomscale emulator with the published synthesis-instrument docs
- * (seeds/002_20f35dcbb2a4a4d0.txt) and the contract notes, over real HTTP.
+ * (seeds/002_20f35dcbb2a4a4d0.txt) and docs/remotes/atomscale.md, over real HTTP.
  */
 
 interface Reply {

@@ -52,7 +52,7 @@ export function brainstemErrorBody(status: number): { body: unknown; headers?: R
   return { body: { detail: `Request failed with status ${status}.` } };
 }
 
-/** No throttle is documented for the REST API (§1.1); one is applied only when asked for. */
+/** No throttle is documented for the REST API (docs/remotes/brainstem.md); one is applied only when asked for. */
 function limiterFor(options: EmulatorOptions): FixedWindowLimiter | null {
   const limit = options.rateLimit;
   if (!limit) return null;

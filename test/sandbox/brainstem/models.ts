@@ -146,7 +146,7 @@ export function visibilityKey(ctx: RequestContext): string {
 
 /**
  * A list reply: `{<listKey>: [...], count, next, previous, meta}`. Top-level `count`/`next` serve the
- * v2 Python and MATLAB clients, `meta` is dynamic-rest's (§1.3).
+ * v2 Python and MATLAB clients, `meta` is dynamic-rest's (docs/remotes/brainstem.md).
  * `base` yields the rows the caller may see. `scope` names that visibility for the result cache;
  * `'all'` means `base` is the whole table, so unfiltered paging is a plain slice with no scan.
  */
