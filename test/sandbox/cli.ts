@@ -18,6 +18,9 @@ const HELP = `Usage: npm run sandbox -- [options]
   --error-rate R         answer a fraction R of requests with 503
   --reset-rate R         drop the connection after committing a fraction R of writes
   --rate-scale F         multiply rate limits by F (benchmarks); --no-rate-limit turns them off
+  --as-published[=a,b]   published mode: behave as each service's published server code does where
+                         it differs from its docs (crashes included), for all systems or the listed
+                         ones; the default is the documented behaviour. See docs/remotes/<system>.md
   --help`;
 
 const ORDER: SystemName[] = ['catalog', 'cannlytics', 'brainstem', 'atomscale'];
@@ -34,10 +37,14 @@ function number(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+/** `--as-published` takes an optional value, which parseArgs cannot express: a bare flag means all systems. */
+const args = process.argv.slice(2).map((a) => (a === '--as-published' ? '--as-published=all' : a));
+
 async function main(): Promise<void> {
   let parsed;
   try {
     parsed = parseArgs({
+      args,
       options: {
         json: { type: 'boolean' },
         only: { type: 'string' },
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
         'reset-rate': { type: 'string' },
         'rate-scale': { type: 'string' },
         'no-rate-limit': { type: 'boolean' },
+        'as-published': { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -74,6 +82,15 @@ async function main(): Promise<void> {
     ports[system as SystemName] = number('port', port);
   }
   if (v.state) mkdirSync(v.state, { recursive: true });
+  let asPublished: boolean | SystemName[] = false;
+  if (v['as-published'] !== undefined) {
+    const value = v['as-published'].trim();
+    if (value === 'all') asPublished = true;
+    else {
+      asPublished = value.split(',').map((s) => s.trim()) as SystemName[];
+      for (const s of asPublished) if (!ORDER.includes(s)) fail(`--as-published: unknown system "${s}"`);
+    }
+  }
 
   const sandbox = await startSandbox({
     systems,
@@ -83,6 +100,7 @@ async function main(): Promise<void> {
     stateDir: v.state,
     rateLimitScale: number('rate-scale', v['rate-scale']),
     rateLimit: v['no-rate-limit'] ? false : undefined,
+    asPublished,
     faults: {
       latencyMs: number('latency', v.latency) ?? 0,
       latencyJitterMs: number('jitter', v.jitter) ?? 0,

@@ -2,8 +2,10 @@ import { join } from 'node:path';
 import type { EmulatorOptions, RunningEmulator, SystemName } from './common/emulator-server';
 import { EMULATORS } from './registry';
 
-export interface SandboxOptions extends Omit<EmulatorOptions, 'port' | 'statePath'> {
+export interface SandboxOptions extends Omit<EmulatorOptions, 'port' | 'statePath' | 'asPublished'> {
   systems?: SystemName[];
+  /** Published mode (see `EmulatorOptions.asPublished`) for every system (`true`) or for the listed ones. */
+  asPublished?: boolean | readonly SystemName[];
   /** Fixed port per system; others get free ports. */
   ports?: Partial<Record<SystemName, number>>;
   /** Folder for one state file per system (`<system>.json`). */
@@ -27,6 +29,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       emulators[system] = await start({
         ...options,
         port: options.ports?.[system] ?? 0,
+        asPublished: options.asPublished === true || (Array.isArray(options.asPublished) && options.asPublished.includes(system)),
         statePath: options.stateDir ? join(options.stateDir, `${system}.json`) : undefined,
       });
     }

@@ -37,14 +37,14 @@ export async function startAtomscaleEmulator(options: EmulatorOptions = {}): Pro
     if (request.is404) return reply.code(404).send({ detail: 'Not Found' });
     return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error');
   });
-  registerSynthesisRoutes(app, { store, limiter: buildLimiter(options) });
+  registerSynthesisRoutes(app, { store, limiter: buildLimiter(options), asPublished: options.asPublished });
 
   const origin = await listenOnLoopback(app, options.port);
   return {
     system: 'atomscale',
     baseUrl: origin,
     users: Object.fromEntries(Object.entries(KEY_HOLDERS).map(([role, holder]) => [role, holder.key])),
-    extra: { authHeader: 'X-API-KEY' },
+    extra: { authHeader: 'X-API-KEY', ...(options.asPublished ? { mode: 'published' } : {}) },
     faults,
     close: () => app.close(),
   };

@@ -7,7 +7,7 @@ import { startAtomscaleEmulator } from './atomscale-emulator';
 
 /**
  * Conformance of the Atomscale emulator with the published synthesis-instrument docs
- * (seeds/002_20f35dcbb2a4a4d0.txt) and the contract notes, over real HTTP.
+ * (seeds/002_20f35dcbb2a4a4d0.txt) and docs/remotes/atomscale.md, over real HTTP.
  */
 
 interface Reply {
@@ -78,7 +78,9 @@ const INT_PARSING = 'Input should be a valid integer, unable to parse string as 
 function expectFullShape(item: any): void {
   expect(Object.keys(item).sort()).toEqual(FULL_KEYS);
   expect(Number.isInteger(item.id)).toBe(true);
-  expect(item.synth_source_id).toBe(item.id);
+  expect(Number.isInteger(item.synth_source_id)).toBe(true);
+  // Two numbers, as in the docs' example (7 and 42), so a client that mixes them up is caught.
+  expect(item.synth_source_id).not.toBe(item.id);
   expect(Number.isInteger(item.source_makes_id)).toBe(true);
   expect(['mbe', 'pvd', 'sputter', 'cvd', 'ald', 'pld']).toContain(item.synth_source_type);
   for (const k of ['source_name', 'source_manufacturer', 'source_model', 'user_id', 'user_name']) {
@@ -113,8 +115,8 @@ describe('seed document example: GET /instruments/synthesis/', () => {
     expect(Array.isArray(r.json)).toBe(true);
     expect(r.json.length).toBeGreaterThanOrEqual(20);
     for (const item of r.json) expectFullShape(item);
-    // The documented example, with `id` equal to `synth_source_id`.
-    expect(r.json[0]).toEqual({ ...DOC_ITEM, id: 42 });
+    // The documented example, `id` 7 and `synth_source_id` 42 included.
+    expect(r.json[0]).toEqual(DOC_ITEM);
     const ids = r.json.map((i: any) => i.id);
     expect([...ids].sort((a: number, b: number) => a - b)).toEqual(ids);
   });
@@ -143,9 +145,9 @@ describe('authentication and organisations', () => {
   });
 
   it('scopes lists and reads to the key’s organisation', async () => {
-    const mine = (await call(emu, 'GET', '/instruments/synthesis')).json.map((i: any) => i.id);
-    const admins = (await call(emu, 'GET', '/instruments/synthesis', { key: emu.users.admin })).json.map((i: any) => i.id);
-    const theirs = (await call(emu, 'GET', '/instruments/synthesis', { key: emu.users.outsider })).json.map((i: any) => i.id);
+    const mine = (await call(emu, 'GET', '/instruments/synthesis')).json.map((i: any) => i.synth_source_id);
+    const admins = (await call(emu, 'GET', '/instruments/synthesis', { key: emu.users.admin })).json.map((i: any) => i.synth_source_id);
+    const theirs = (await call(emu, 'GET', '/instruments/synthesis', { key: emu.users.outsider })).json.map((i: any) => i.synth_source_id);
     expect(admins).toEqual(mine);
     expect(theirs.length).toBeGreaterThan(0);
     expect(theirs.filter((id: number) => mine.includes(id))).toEqual([]);
@@ -289,7 +291,7 @@ describe('DELETE /instruments/synthesis?synthesis_instrument_ids=', () => {
     const [a, b, c] = [await create('D1'), await create('D2'), await create('D3')];
     const r = await call(emu, 'DELETE', `/instruments/synthesis/?synthesis_instrument_ids=${a},${b}&synthesis_instrument_ids=${c}&synthesis_instrument_ids=${a}`);
     expect(r.status).toBe(200);
-    const left = (await call(emu, 'GET', '/instruments/synthesis')).json.map((i: any) => i.id);
+    const left = (await call(emu, 'GET', '/instruments/synthesis')).json.map((i: any) => i.synth_source_id);
     for (const id of [a, b, c]) expect(left).not.toContain(id);
     const again = await call(emu, 'DELETE', `/instruments/synthesis?synthesis_instrument_ids=${a}`);
     expect(again.status).toBe(200);
@@ -359,7 +361,7 @@ describe('separate instances', () => {
     expect(refused[0]!.json).toEqual({ detail: 'Rate limit exceeded' });
     expect(Number(refused[0]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     // Another key has its own budget.
-    expect((await call(e, 'GET', '/instruments/synthesis/46', { key: e.users.outsider })).status).toBe(200);
+    expect((await call(e, 'GET', '/instruments/synthesis/50', { key: e.users.outsider })).status).toBe(200);
   });
 
   it('options.rateLimit overrides the default, rateLimitScale scales it, false disables it', async () => {
@@ -403,7 +405,7 @@ describe('separate instances', () => {
       await a.close();
       const b = await startAtomscaleEmulator({ statePath, rateLimit: false });
       try {
-        const kept = await call(b, 'GET', `/instruments/synthesis/${created.id}`);
+        const kept = await call(b, 'GET', `/instruments/synthesis/${created.synth_source_id}`);
         expect(kept.json).toMatchObject({ source_name: 'Kept', source_makes_id: created.source_makes_id });
         expect((await call(b, 'GET', '/instruments/synthesis/42')).status).toBe(404);
         const next = (await call(b, 'POST', '/instruments/synthesis', { body: { label: 'Next', name: 'AJA Orion 8', type: 'sputter' } })).json;

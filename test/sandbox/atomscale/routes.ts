@@ -9,6 +9,8 @@ export interface RouteDeps {
   store: SynthesisStore;
   /** Absent: rate limiting disabled. */
   limiter?: FixedWindowLimiter;
+  /** Published mode: what the FastAPI service is inferred to do (docs/remotes/atomscale.md). */
+  asPublished?: boolean;
 }
 
 /** Fixed texts, FastAPI style: missing header as FastAPI's APIKeyHeader words it, bad key our own. */
@@ -33,10 +35,22 @@ export function isoNow(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** The API-key dependency: answers 401 itself and returns undefined when the key is missing or unknown. */
-function authenticate(request: FastifyRequest, reply: FastifyReply): KeyHolder | undefined {
+/** Published mode: the text of a delete whose ids are not all the caller's (no public source words it). */
+export const DELETE_NOT_FOUND = 'Synthesis instrument not found or not accessible';
+
+/**
+ * The API-key dependency: answers itself and returns undefined when the key is missing or unknown.
+ * Documented mode: 401. Published mode: FastAPI's `APIKeyHeader` (up to 0.115) refuses a missing
+ * header with 403 "Not authenticated", and a bad key is assumed to get the same answer.
+ */
+function authenticate(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply): KeyHolder | undefined {
   const raw = request.headers['x-api-key'];
   const key = Array.isArray(raw) ? raw[0] : raw;
+  if (deps.asPublished) {
+    const user = userForKey(key || undefined);
+    if (!user) reply.code(403).send({ detail: AUTH_MISSING });
+    return user;
+  }
   if (!key) {
     reply.code(401).send({ detail: AUTH_MISSING });
     return undefined;
@@ -90,7 +104,21 @@ export function registerSynthesisRoutes(app: FastifyInstance, deps: RouteDeps): 
       return reply.code(500).type('text/plain; charset=utf-8').send('Internal Server Error');
     });
 
-    for (const url of ['/instruments/synthesis', '/instruments/synthesis/']) {
+    // Published mode: FastAPI serves the path as declared (the docs' `/instruments/synthesis/`) and
+    // Starlette's redirect_slashes answers the other spelling with a 307, whatever the method.
+    const collectionUrls = deps.asPublished ? ['/instruments/synthesis/'] : ['/instruments/synthesis', '/instruments/synthesis/'];
+    if (deps.asPublished) {
+      scope.route({
+        method: ALL_METHODS,
+        url: '/instruments/synthesis',
+        exposeHeadRoute: false,
+        handler: (request, reply) => {
+          const [path, query] = splitUrl(request.url);
+          return reply.code(307).header('location', `http://${request.headers.host}${path}/${query}`).send();
+        },
+      });
+    }
+    for (const url of collectionUrls) {
       scope.route({
         method: ALL_METHODS,
         url,
@@ -131,18 +159,19 @@ function splitUrl(url: string): [string, string] {
 }
 
 function list(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
-  const user = authenticate(request, reply);
+  const user = authenticate(deps, request, reply);
   if (!user) return reply;
   // A bare array, no envelope and no pagination.
   return reply.send(deps.store.listFor(user.organizationId).map((i) => fullView(deps.store, i)));
 }
 
 function detail(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
-  const user = authenticate(request, reply);
+  const user = authenticate(deps, request, reply);
   if (!user) return reply;
   const raw = (request.params as { synthesis_instrument_id: string }).synthesis_instrument_id;
   const id = parseIntInput(raw, ['path', 'synthesis_instrument_id']);
   if (!id.ok) return unprocessable(reply, id.errors);
+  // The path takes the synth_source_id (the SDK's instrument id), not the list's `id`.
   // Another organisation's instrument is indistinguishable from a missing one.
   const found = deps.store.get(user.organizationId, id.value);
   if (!found) return reply.code(404).send({ detail: 'Not Found' });
@@ -152,7 +181,7 @@ function detail(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
 function create(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
   const body = readBody(request.body as Buffer | undefined, request.headers['content-type']);
   if (body.kind === 'error') return reply.code(body.status).send(body.body);
-  const user = authenticate(request, reply);
+  const user = authenticate(deps, request, reply);
   if (!user) return reply;
   const checked = validateCreate(body);
   if (!checked.ok) return unprocessable(reply, checked.errors);
@@ -179,13 +208,20 @@ function create(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
  * reply must succeed, and the SDK could not tell a 404 from success anyway (it returns None).
  * The 200 reply has an empty body, which the docs allow and the SDK returns as None, so no
  * client can come to depend on a reply body the real service may not send.
+ *
+ * Published mode: the SDK's `delete_growth_instrument` promises a `ClientError` when the
+ * instrument "is not found or not accessible", and the SDK turns a 404 into None, so the server
+ * must answer another 4xx: a 400, and nothing is deleted, when any id is not the caller's.
  */
 function remove(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply) {
-  const user = authenticate(request, reply);
+  const user = authenticate(deps, request, reply);
   if (!user) return reply;
   const params = new URL(request.url, 'http://localhost').searchParams;
   const ids = parseIdList(params, 'synthesis_instrument_ids');
   if (!ids.ok) return unprocessable(reply, ids.errors);
+  if (deps.asPublished && ids.value.some((id) => !deps.store.get(user.organizationId, id))) {
+    return reply.code(400).send({ detail: DELETE_NOT_FOUND });
+  }
   deps.store.deleteFor(user.organizationId, ids.value);
   return reply.code(200).send();
 }

@@ -9,9 +9,14 @@ export interface SourceMetadata {
   inputs: number | null;
 }
 
-/** One synthesis instrument as stored; `id` is also its `synth_source_id` (see `fullView`). */
+/**
+ * One synthesis instrument as stored. `id` and `synth_source_id` are two different numbers, as in
+ * the docs' example (7 and 42): the SDK calls `synth_source_id` the instrument's id and deletes by
+ * it, and the item route is addressed by it too; `id` is only ever read. See docs/remotes/atomscale.md.
+ */
 export interface StoredInstrument {
   id: number;
+  synth_source_id: number;
   organization_id: string;
   source_name: string;
   source_makes_id: number;
@@ -45,19 +50,27 @@ export interface NewInstrument {
 }
 
 interface Snapshot {
-  version: 1;
+  version: 2;
   nextId: number;
   makes: Make[];
   instruments: StoredInstrument[];
 }
 
-/** Ids are a database serial shared by every organisation; the first one matches the docs' example. */
-const FIRST_ID = 42;
+/**
+ * Both numbers are serials shared by every organisation, and the first instrument has the docs'
+ * example numbers (`id` 7, `synth_source_id` 42). Ids step by 2 and `synth_source_id` is always
+ * `id + 35`: ids are odd and synth_source_ids even, so a client that sends one where the other
+ * belongs never hits another instrument by accident, it gets a 404.
+ */
+const FIRST_ID = 7;
+const ID_STEP = 2;
+export const SYNTH_SOURCE_ID_OFFSET = 35;
 
 const makeKey = (manufacturer: string, model: string) =>
   `${manufacturer.trim().toLowerCase()}\u0000${model.trim().toLowerCase()}`;
 
 export class SynthesisStore implements PersistentStore {
+  /** By `synth_source_id`, in creation order. */
   private instruments = new Map<number, StoredInstrument>();
   private makes: Make[] = [];
   private makesByKey = new Map<string, Make>();
@@ -81,8 +94,11 @@ export class SynthesisStore implements PersistentStore {
 
   create(input: NewInstrument): StoredInstrument {
     const make = this.makeFor(input.manufacturer, input.model);
+    const id = this.nextId;
+    this.nextId += ID_STEP;
     const instrument: StoredInstrument = {
-      id: this.nextId++,
+      id,
+      synth_source_id: id + SYNTH_SOURCE_ID_OFFSET,
       organization_id: input.organizationId,
       source_name: input.label,
       source_makes_id: make.id,
@@ -94,17 +110,17 @@ export class SynthesisStore implements PersistentStore {
       user_name: input.userName,
       last_updated: input.lastUpdated,
     };
-    this.instruments.set(instrument.id, instrument);
+    this.instruments.set(instrument.synth_source_id, instrument);
     return instrument;
   }
 
-  /** Only the caller's organisation can see an instrument: another org's id reads as missing. */
-  get(organizationId: string, id: number): StoredInstrument | undefined {
-    const found = this.instruments.get(id);
+  /** By `synth_source_id`. Only the caller's organisation can see an instrument: another org's reads as missing. */
+  get(organizationId: string, synthSourceId: number): StoredInstrument | undefined {
+    const found = this.instruments.get(synthSourceId);
     return found && found.organization_id === organizationId ? found : undefined;
   }
 
-  /** In id order (a Map keeps insertion order and ids only grow). */
+  /** In creation order, which is id order (a Map keeps insertion order and ids only grow). */
   listFor(organizationId: string): StoredInstrument[] {
     const out: StoredInstrument[] = [];
     for (const instrument of this.instruments.values()) {
@@ -113,28 +129,34 @@ export class SynthesisStore implements PersistentStore {
     return out;
   }
 
-  /** Deletes the given ids that belong to the organisation; returns the ids actually deleted. */
-  deleteFor(organizationId: string, ids: readonly number[]): number[] {
+  /** Deletes the given synth_source_ids that belong to the organisation; returns those actually deleted. */
+  deleteFor(organizationId: string, synthSourceIds: readonly number[]): number[] {
     const deleted: number[] = [];
-    for (const id of ids) {
+    for (const id of synthSourceIds) {
       if (this.get(organizationId, id) && this.instruments.delete(id)) deleted.push(id);
     }
     return deleted;
   }
 
   snapshot(): Snapshot {
-    return { version: 1, nextId: this.nextId, makes: this.makes, instruments: [...this.instruments.values()] };
+    return { version: 2, nextId: this.nextId, makes: this.makes, instruments: [...this.instruments.values()] };
   }
 
   restore(snapshot: unknown): void {
-    const s = snapshot as Partial<Snapshot> | null;
-    if (!s || s.version !== 1 || !Array.isArray(s.makes) || !Array.isArray(s.instruments) || typeof s.nextId !== 'number') {
+    const s = snapshot as (Partial<Omit<Snapshot, 'version'>> & { version?: number }) | null;
+    // Version 1 files stored one number for both ids; they load with synth_source_id = id.
+    if (!s || (s.version !== 1 && s.version !== 2) || !Array.isArray(s.makes) || !Array.isArray(s.instruments) || typeof s.nextId !== 'number') {
       throw new Error('Atomscale state file is not a version 1 snapshot');
     }
     this.makes = s.makes.map((m) => ({ ...m }));
     this.makesByKey = new Map(this.makes.map((m) => [makeKey(m.manufacturer, m.model), m]));
     this.instruments = new Map(
-      [...s.instruments].sort((a, b) => a.id - b.id).map((i) => [i.id, { ...i, source_metadata: { ...i.source_metadata } }]),
+      [...s.instruments]
+        .sort((a, b) => a.id - b.id)
+        .map((i) => {
+          const synth = i.synth_source_id ?? i.id;
+          return [synth, { ...i, synth_source_id: synth, source_metadata: { ...i.source_metadata } }];
+        }),
     );
     this.nextId = s.nextId;
   }
@@ -150,9 +172,7 @@ export function fullView(store: SynthesisStore, i: StoredInstrument) {
     source_model: make?.model ?? '',
     source_makes_id: i.source_makes_id,
     synth_source_type: i.synth_source_type,
-    // `id` and `synth_source_id` are the same number: the docs' GET takes `id` in the path while
-    // the SDK deletes by `synth_source_id`, and one number makes both calls address the same tool.
-    synth_source_id: i.id,
+    synth_source_id: i.synth_source_id,
     source_metadata: { ...i.source_metadata },
     detail_note_content: i.detail_note_content,
     detail_note_last_updated: i.detail_note_last_updated,
@@ -165,7 +185,7 @@ export function fullView(store: SynthesisStore, i: StoredInstrument) {
 /** The reduced object `GET /instruments/synthesis/{id}` documents. */
 export function reducedView(i: StoredInstrument) {
   return {
-    synth_source_id: i.id,
+    synth_source_id: i.synth_source_id,
     source_name: i.source_name,
     source_makes_id: i.source_makes_id,
     synth_source_type: i.synth_source_type,

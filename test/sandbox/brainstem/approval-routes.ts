@@ -1,5 +1,5 @@
 /**
- * The approval workflow shared by consumable, supplier and hardwaredevice (§1.6): writes to the
+ * The approval workflow shared by consumable, supplier and hardwaredevice (docs/remotes/brainstem.md): writes to the
  * live model only file an approval; an admin's accept applies it, reject leaves the live record.
  */
 import { randomUUID } from 'node:crypto';

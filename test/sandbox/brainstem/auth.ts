@@ -1,4 +1,4 @@
-/** The emulator's accounts and DRF TokenAuthentication with the `Bearer` keyword (§1.1). */
+/** The emulator's accounts and DRF TokenAuthentication with the `Bearer` keyword (docs/remotes/brainstem.md). */
 import { detail, type Role, type User } from './http';
 
 /**

@@ -14,11 +14,13 @@ import {
 import { FixedWindowLimiter, type RateLimitWindow } from '../common/fixed-window-limiter';
 import { USER_BY_ROLE } from './auth';
 import { addGeneratedEquipment, seedDemoData } from './demo-data';
+import { PUBLISHED_REFUSED_FILTERS, filterRefuser } from './published';
 import { registerBrainstemRoutes, throttledBody } from './router';
 import { BrainstemStore } from './store';
 
 export { EQUIPMENT_TYPES, COORDINATE_SYSTEMS, CONSUMABLE_TYPES } from './schemas';
 export { USERS } from './auth';
+export { PUBLISHED_REFUSED_FILTERS } from './published';
 
 /** Integer user ids behind the tokens (an approval's `reviewer` is the admin's). */
 export const BRAINSTEM_USER_IDS = {
@@ -50,7 +52,7 @@ export function brainstemErrorBody(status: number): { body: unknown; headers?: R
   return { body: { detail: `Request failed with status ${status}.` } };
 }
 
-/** No throttle is documented for the REST API (§1.1); one is applied only when asked for. */
+/** No throttle is documented for the REST API (docs/remotes/brainstem.md); one is applied only when asked for. */
 function limiterFor(options: EmulatorOptions): FixedWindowLimiter | null {
   const limit = options.rateLimit;
   if (!limit) return null;
@@ -77,6 +79,8 @@ export async function startBrainstemEmulator(options: EmulatorOptions): Promise<
   persistState(app, store, options.statePath);
   registerBrainstemRoutes(app, store, {
     limiter: limiterFor(options),
+    // Published mode refuses undocumented filters by default; `refusedFilters` overrides the list in either mode.
+    refuseFilter: filterRefuser(options.refusedFilters ?? (options.asPublished ? PUBLISHED_REFUSED_FILTERS : [])),
     serverError: () => brainstemErrorBody(500),
   });
   const baseUrl = await listenOnLoopback(app, options.port ?? 0);
@@ -94,6 +98,7 @@ export async function startBrainstemEmulator(options: EmulatorOptions): Promise<
       memberUserId: String(BRAINSTEM_USER_IDS.member),
       adminUserId: String(BRAINSTEM_USER_IDS.admin),
       otherUserId: String(BRAINSTEM_USER_IDS.other),
+      ...(options.asPublished ? { mode: 'published' } : {}),
     },
     faults,
     close: () => app.close(),

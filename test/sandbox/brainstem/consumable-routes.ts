@@ -1,4 +1,4 @@
-/** `resources/consumable` and `resources/consumableapproval` (§1.6). */
+/** `resources/consumable` and `resources/consumableapproval` (docs/remotes/brainstem.md). */
 import { approvalRoutes, resourceRoutes, validateName, type ResourceKind } from './approval-routes';
 import type { FieldErrors, RequestContext } from './http';
 import type { Row } from './query';

@@ -1,5 +1,5 @@
 /**
- * `modules/equipment` (§1.5): not subject to approval; permissions come from the setup
+ * `modules/equipment` (docs/remotes/brainstem.md): not subject to approval; permissions come from the setup
  * (members read, contributors write). PUT is a full replace: omitted optional fields go back to
  * their defaults (the brief asks for this; stock DRF would keep them).
  */

@@ -64,6 +64,8 @@ export interface RequestContext {
   /** DRF `request.data`, parsed lazily (so bodies of body-less actions are never looked at). */
   data(): Record<string, unknown>;
   store: BrainstemStore;
+  /** Filters to answer with a 400 (published mode, `published.ts`): (model, spec without `-`). */
+  refuseFilter?: (model: string, spec: string) => boolean;
 }
 
 export interface HandlerResult {

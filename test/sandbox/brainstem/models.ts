@@ -13,6 +13,7 @@ import {
   type Resolver,
   type Row,
 } from './query';
+import { refusedFilterError } from './published';
 import type { BrainstemStore, SetupRow } from './store';
 
 const RESOURCE_FIELDS = {
@@ -145,7 +146,7 @@ export function visibilityKey(ctx: RequestContext): string {
 
 /**
  * A list reply: `{<listKey>: [...], count, next, previous, meta}`. Top-level `count`/`next` serve the
- * v2 Python and MATLAB clients, `meta` is dynamic-rest's (§1.3).
+ * v2 Python and MATLAB clients, `meta` is dynamic-rest's (docs/remotes/brainstem.md).
  * `base` yields the rows the caller may see. `scope` names that visibility for the result cache;
  * `'all'` means `base` is the whole table, so unfiltered paging is a plain slice with no scan.
  */
@@ -158,6 +159,12 @@ export function listResponse(
 ): HandlerResult {
   const def = MODEL_DEFS[model]!;
   const q = parseListQuery(ctx.params);
+  if (ctx.refuseFilter) {
+    for (const raw of q.filters.keys()) {
+      const spec = raw.startsWith('-') ? raw.slice(1) : raw;
+      if (ctx.refuseFilter(model, spec)) throw refusedFilterError(spec);
+    }
+  }
   const resolver = resolverFor(ctx.store);
   const filter = compileFilters(def, q.filters, resolver);
   const sort = compileSort(def, q.sort, resolver);

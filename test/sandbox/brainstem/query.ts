@@ -1,5 +1,5 @@
 /**
- * dynamic-rest list parameters (§1.4): `filter{field[.op]}`, `sort[]`, `include[]`/`exclude[]`,
+ * dynamic-rest list parameters (docs/remotes/brainstem.md): `filter{field[.op]}`, `sort[]`, `include[]`/`exclude[]`,
  * DRF `limit`/`offset` paging and the list envelope. Parameter names arrive percent-encoded
  * (`filter%7Bname%7D`, `setup.%2A`), so the raw query string is decoded here, not by Fastify.
  */
@@ -178,7 +178,7 @@ function compilePath(
 // ---------------------------------------------------------------------------------------------
 // Filters
 
-const OPERATORS = new Set([
+export const OPERATORS: ReadonlySet<string> = new Set([
   'in', 'any', 'all', 'icontains', 'contains', 'startswith', 'istartswith', 'endswith', 'iendswith',
   'iexact', 'exact', 'year', 'month', 'day', 'week_day', 'regex', 'iregex', 'range',
   'gt', 'lt', 'gte', 'lte', 'isnull', 'eq',

@@ -48,6 +48,8 @@ class RawBody {
 
 export interface RouterOptions {
   limiter: FixedWindowLimiter | null;
+  /** See `RequestContext.refuseFilter`. */
+  refuseFilter?: (model: string, spec: string) => boolean;
   /** Body for unexpected failures (same as an injected 500). */
   serverError(): { body: unknown; headers?: Record<string, string> };
 }
@@ -161,6 +163,7 @@ function dispatch(request: FastifyRequest, store: BrainstemStore, options: Route
     id: rawId?.toLowerCase(),
     data: () => (data ??= parseData(request)),
     store,
+    refuseFilter: options.refuseFilter,
   };
   const result = handler(ctx);
   return { ...result, headers: { Allow: allow, ...result.headers } };

@@ -1,6 +1,6 @@
 /**
  * BrainSTEM equipment/consumable vocabularies and the equipment JSON-schema checks, as published
- * (api-contracts.md §1.5, §1.6). Deliberately free of imports (no fastify, no node) so app code
+ * (docs/remotes/brainstem.md). Deliberately free of imports (no fastify, no node) so app code
  * can mirror it verbatim; the app keeps its own copy in src-shared.
  */
 
@@ -112,7 +112,7 @@ export const COORDINATE_SYSTEM_NAMES = Object.keys(COORDINATE_SYSTEMS) as Coordi
 
 /**
  * Consumable `type` keys: the four of the API doc plus the consumablestock-style keys for the newer
- * data-model types (their consumable keys are unpublished; §1.6).
+ * data-model types (their consumable keys are unpublished; docs/remotes/brainstem.md).
  */
 export const CONSUMABLE_TYPES = [
   'OpticFiberDesign',

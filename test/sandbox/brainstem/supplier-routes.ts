@@ -1,6 +1,6 @@
 /**
  * `resources/supplier` and `resources/hardwaredevice` with their approval models: the same
- * workflow as consumables (§1.6 "The same pattern applies to supplier and hardwaredevice").
+ * workflow as consumables (the docs apply the same pattern to supplier and hardwaredevice; docs/remotes/brainstem.md).
  */
 import { approvalRoutes, resourceRoutes, validateName, type ResourceKind } from './approval-routes';
 import { validateExternalIdentifiers, validateRrid, validateSupplier, rridUrl } from './consumable-routes';

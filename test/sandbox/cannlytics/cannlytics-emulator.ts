@@ -36,14 +36,14 @@ export async function startCannlyticsEmulator(options: EmulatorOptions = {}): Pr
     if (request.is404) return sendDjangoPage(reply, 404);
     return sendDjangoPage(reply, status < 500 ? 400 : 500);
   });
-  registerInstrumentRoutes(app, { store, limiter: buildLimiter(options) });
+  registerInstrumentRoutes(app, { store, limiter: buildLimiter(options), asPublished: options.asPublished });
 
   const origin = await listenOnLoopback(app, options.port);
   return {
     system: 'cannlytics',
     baseUrl: `${origin}/api`,
     users: Object.fromEntries(Object.entries(USERS).map(([role, user]) => [role, user.key])),
-    extra: { organizationId: TEST_COMPANY },
+    extra: { organizationId: TEST_COMPANY, ...(options.asPublished ? { mode: 'published' } : {}) },
     faults,
     close: () => app.close(),
   };

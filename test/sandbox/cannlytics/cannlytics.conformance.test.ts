@@ -8,7 +8,7 @@ import { USERS } from './users';
 
 /**
  * Conformance of the Cannlytics emulator with the published `/api/instruments` docs
- * (seeds/000_f9268e15deea2c06.txt) and with the contract notes, over real HTTP.
+ * (seeds/000_f9268e15deea2c06.txt) and with docs/remotes/cannlytics.md, over real HTTP.
  */
 
 interface Reply {

@@ -9,6 +9,7 @@ import {
   success,
   throttledDetail,
 } from './responses';
+import { handlePublished } from './published';
 import type { Fields, InstrumentStore } from './store';
 import { canDeleteIn, isMemberOf, userForAuthorization, type CannlyticsUser } from './users';
 import {
@@ -26,6 +27,8 @@ export interface RouteDeps {
   store: InstrumentStore;
   /** Absent: no throttling, as on the real LIMS endpoints. */
   limiter?: FixedWindowLimiter;
+  /** Published mode: the 2021 code's behaviour (`published.ts`, docs/remotes/cannlytics.md). */
+  asPublished?: boolean;
 }
 
 /** Every method is routed here so that the ones `@api_view` does not list get DRF's 405, not a 404. */
@@ -107,6 +110,8 @@ function handle(deps: RouteDeps, request: FastifyRequest, reply: FastifyReply, p
   const method = request.method;
   if (!VIEW_METHODS.has(method)) return reply.code(405).send({ detail: `Method "${method}" not allowed.` });
   if (method === 'OPTIONS') return reply.send(METADATA);
+
+  if (deps.asPublished) return handlePublished(deps.store, request, reply, pathId);
 
   // The view itself: authenticate, then the organisation check, then the action.
   const user = userForAuthorization(request.headers.authorization);

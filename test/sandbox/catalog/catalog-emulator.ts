@@ -52,7 +52,7 @@ export async function startCatalogEmulator(options: EmulatorOptions = {}): Promi
     }),
   });
   persistState(app, store, options.statePath);
-  registerCatalogApi(app, { store, limiter, checkImage: checkImageUrl });
+  registerCatalogApi(app, { store, limiter, checkImage: checkImageUrl, asPublished: options.asPublished });
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('Not Found'));
 
   let origin: string;
@@ -68,7 +68,7 @@ export async function startCatalogEmulator(options: EmulatorOptions = {}): Promi
     system: 'catalog',
     baseUrl: `${origin}/api`,
     users: catalogUserKeys(),
-    extra: {},
+    extra: options.asPublished ? { mode: 'published' } : {},
     faults,
     close: () => (closing ??= app.close()),
   };

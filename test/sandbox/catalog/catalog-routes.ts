@@ -3,6 +3,7 @@ import type { FixedWindowLimiter } from '../common/fixed-window-limiter';
 import { userIdFromAuthorization } from './catalog-auth';
 import { registerImageRoutes, type ImageCheck } from './catalog-images';
 import { serializeCategory, serializeInstrument, type CatalogStore, type InstrumentRecord } from './catalog-store';
+import { FLASK_400, FLASK_500, validatePublished, type PublishedOutcome } from './catalog-published';
 import { validateInstrumentInput } from './catalog-validation';
 
 /**
@@ -45,6 +46,8 @@ export interface CatalogApiOptions {
   /** undefined: no rate limit. */
   limiter: FixedWindowLimiter | undefined;
   checkImage(url: string): Promise<ImageCheck>;
+  /** Published mode: the published code's crashes and quirks (catalog-published.ts, docs/remotes/catalog.md). */
+  asPublished?: boolean;
 }
 
 interface ApiReply {
@@ -52,6 +55,8 @@ interface ApiReply {
   data: unknown;
   errors?: string[];
   headers?: Record<string, string>;
+  /** An HTML page instead of the envelope (Flask's own error pages). */
+  html?: string;
 }
 
 interface Context {
@@ -68,6 +73,14 @@ interface Route {
 
 const ok = (data: unknown, status = 200, headers?: Record<string, string>): ApiReply => ({ status, data, headers });
 const fail = (status: number, errors: string[], data: unknown = {}): ApiReply => ({ status, data, errors });
+const crashed = (): ApiReply => ({ status: 500, data: {}, html: FLASK_500 });
+
+/** A published-mode validation outcome as the reply the real handler ends with. */
+function publishedReply(outcome: PublishedOutcome, extraEcho: Record<string, unknown> = {}): ApiReply {
+  if (outcome.kind === 'crash') return crashed();
+  if (outcome.kind === 'bad-json') return { status: 400, data: {}, html: FLASK_400 };
+  return fail(400, outcome.errors, sortKeys({ ...outcome.echo, ...extraEcho }));
+}
 
 /** Sorted keys, like jsonify. */
 function sortKeys(object: Record<string, unknown>): Record<string, unknown> {
@@ -94,7 +107,7 @@ function readJsonObject(request: FastifyRequest): BodyResult {
   return { ok: true, value: value as Record<string, unknown> };
 }
 
-function buildRoutes({ store, checkImage }: CatalogApiOptions): Route[] {
+function buildRoutes({ store, checkImage, asPublished }: CatalogApiOptions): Route[] {
   const list = (items: InstrumentRecord[]) => items.map(serializeInstrument);
   const categoryExists = (id: number) => store.getCategory(id) !== undefined;
 
@@ -110,9 +123,10 @@ function buildRoutes({ store, checkImage }: CatalogApiOptions): Route[] {
     {
       pattern: /^\/categories\/(\d+)\/$/,
       handlers: {
-        // The real code crashes (500) on a missing id; the contract asks for a 404.
+        // The real code crashes (500) on a missing id (`None.serialize()`); the documented mode answers 404.
         GET: ({ ids: [id] }) => {
           const category = store.getCategory(id!);
+          if (!category && asPublished) return crashed();
           return category ? ok(serializeCategory(category)) : fail(404, [API_MESSAGES.noCategory]);
         },
       },
@@ -123,7 +137,9 @@ function buildRoutes({ store, checkImage }: CatalogApiOptions): Route[] {
         GET: ({ ids: [id] }) =>
           store.getCategory(id!)
             ? ok(list(store.listInstruments((i) => i.categoryId === id)))
-            : fail(404, [API_MESSAGES.noCategory]),
+            : asPublished
+              ? crashed()
+              : fail(404, [API_MESSAGES.noCategory]),
       },
     },
     {
@@ -131,6 +147,7 @@ function buildRoutes({ store, checkImage }: CatalogApiOptions): Route[] {
       handlers: {
         GET: () => ok(list(store.listInstruments())),
         POST: async ({ userId, request }) => {
+          if (asPublished) return publishedReply(await validatePublished(request, { method: 'POST', categoryExists, checkImage }));
           const body = readJsonObject(request);
           if (!body.ok) return body.reply;
           const result = await validateInstrumentInput(body.value, { mode: 'create', categoryExists, checkImage });
@@ -162,6 +179,9 @@ function buildRoutes({ store, checkImage }: CatalogApiOptions): Route[] {
           const existing = store.getInstrument(id!);
           if (!existing) return fail(404, [API_MESSAGES.noInstrument]);
           if (existing.ownerId !== userId) return fail(403, [API_MESSAGES.notOwner]);
+          if (asPublished) {
+            return publishedReply(await validatePublished(request, { method: 'PUT', categoryExists, checkImage }), { id });
+          }
           const body = readJsonObject(request);
           if (!body.ok) return body.reply;
           const result = await validateInstrumentInput(body.value, {
@@ -214,7 +234,10 @@ export function registerCatalogApi(app: FastifyInstance, options: CatalogApiOpti
   const routes = buildRoutes(options);
 
   const dispatch = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const send = (r: ApiReply) => reply.code(r.status).headers(r.headers ?? {}).send(envelope(r.data, r.errors));
+    const send = (r: ApiReply) =>
+      r.html !== undefined
+        ? reply.code(r.status).type('text/html; charset=utf-8').send(r.html)
+        : reply.code(r.status).headers(r.headers ?? {}).send(envelope(r.data, r.errors));
     const origin = `http://${request.headers.host ?? request.hostname}`;
     const q = request.url.indexOf('?');
     const query = q < 0 ? '' : request.url.slice(q);

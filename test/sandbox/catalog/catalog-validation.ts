@@ -3,7 +3,7 @@ import type { InstrumentFields, InstrumentRecord } from './catalog-store';
 
 /**
  * `get_validated_instrument_data` of the real service (validation.py), following the API doc where
- * the code is broken (contracts §4.5/§4.6): every failure adds one message, all are collected,
+ * the code is broken (docs/remotes/catalog.md): every failure adds one message, all are collected,
  * `image` may be null or absent, PUT validates the merged result, and forbidden keys are refused.
  */
 

@@ -7,8 +7,8 @@ import { initialCatalogState } from './catalog-demo-data';
 import { startCatalogEmulator } from './catalog-emulator';
 
 /**
- * Conformance of the Instrument Catalog emulator with the published contract
- * (shared/api-contracts.md §4 and seed 004), over real HTTP on 127.0.0.1.
+ * Conformance of the Instrument Catalog emulator with the published API doc
+ * (seeds/004_7be3758cfbe22d24.txt) and docs/remotes/catalog.md, over real HTTP on 127.0.0.1.
  */
 
 type Role = 'member' | 'other';

@@ -20,6 +20,18 @@ export interface EmulatorOptions {
   rateLimit?: { perSecond?: number; perMinute?: number } | false;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /**
+   * Published mode: behave as the service's published server code does where it differs from the
+   * service's docs (crashes and quirks included). Default false: the documented behaviour.
+   * Each system's differences are in `docs/remotes/<system>.md`.
+   */
+  asPublished?: boolean;
+  /**
+   * BrainSTEM only: dynamic-rest filters answered with a 400, as `[model:]field[.op]` patterns where
+   * `*` matches anything (`*.in`, `consumableapproval:status`). Default: none in the documented mode,
+   * `PUBLISHED_REFUSED_FILTERS` in published mode; `[]` refuses none. Ignored by the other systems.
+   */
+  refusedFilters?: readonly string[];
 }
 
 export interface RunningEmulator {
