@@ -27,11 +27,19 @@ export interface RemoteHttpOptions {
   timeoutMs?: number;
   /** Aborts requests still out (the app is quitting); their outcome is unknown, like a timeout's. */
   abandon?: AbortSignal;
+  /** Replies larger than this (decompressed) are refused; default MAX_REPLY_BYTES. */
+  maxReplyBytes?: number;
   /** Called once per request actually sent (benchmarks count requests per edit). */
   onRequest?: () => void;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A reply is read up to this many bytes, decompressed; a larger one is refused (a pull's pages are far smaller). */
+export const MAX_REPLY_BYTES = 64 * 1024 * 1024;
+/** JSON nested deeper than this is refused before parsing (no remote of ours nests more than a few levels). */
+export const MAX_JSON_DEPTH = 64;
+/** A Retry-After beyond this is read as this: a remote cannot stall a connection for days. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 const MAX_REDIRECTS = 5;
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
@@ -92,9 +100,9 @@ export class RemoteHttp {
       if (!location) break;
       await response.body?.cancel();
       const next = new URL(location, target);
-      if (next.origin !== url.origin) {
+      if (next.origin !== url.origin || !underBasePath(next, this.options.baseUrl)) {
         throw new RemoteProtocolError(
-          `${url.host} redirected to ${next.host}. BenchSync sends a key only to the server it was entered for: check the connection's base URL.`,
+          `${url.host} redirected to ${next.origin === url.origin ? next.pathname : next.host}, outside this connection's base URL. BenchSync sends a key only to the address it was entered for: check the connection's base URL.`,
         );
       }
       // A write redirected with 301/302/303 would become a GET and be lost: only 307/308 keep it.
@@ -104,15 +112,12 @@ export class RemoteHttp {
       if (hop >= MAX_REDIRECTS) throw new RemoteProtocolError(`${url.host} redirected too many times.`);
       target = next;
     }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      // Headers came but the body was cut: the server did act on it.
-      throw new RemoteUnavailable(`The connection to ${url.host} broke while reading the reply.`, true, response.status);
-    }
+    const text = await readCapped(response, url, this.options.maxReplyBytes ?? MAX_REPLY_BYTES);
     let json: unknown;
     if (text.length > 0) {
+      if (jsonDepthOver(text, MAX_JSON_DEPTH)) {
+        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with JSON nested more than ${MAX_JSON_DEPTH} levels deep; BenchSync does not read it.`);
+      }
       try {
         json = JSON.parse(text);
       } catch {
@@ -121,6 +126,63 @@ export class RemoteHttp {
     }
     return { status: response.status, headers: response.headers, json, text };
   }
+}
+
+/** Whether a redirect target stays within the connection's base path (a key never goes elsewhere, even on the same host). */
+function underBasePath(target: URL, baseUrl: string): boolean {
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  return base === '' || target.pathname === base || target.pathname.startsWith(`${base}/`);
+}
+
+/** The body as text, read as a stream so a huge or decompression-bomb reply stops at `max` bytes. */
+async function readCapped(response: Response, url: URL, max: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max && !response.headers.get('content-encoding')) {
+    await response.body?.cancel();
+    throw tooLarge(url, max);
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) {
+        await reader.cancel();
+        throw tooLarge(url, max);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof RemoteProtocolError) throw error;
+    // Headers came but the body was cut: the server did act on it.
+    throw new RemoteUnavailable(`The connection to ${url.host} broke while reading the reply.`, true, response.status);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLarge(url: URL, max: number): RemoteProtocolError {
+  return new RemoteProtocolError(`${url.host} sent a reply larger than ${Math.round(max / 1024 / 1024)} MB; BenchSync does not read it.`);
+}
+
+/** Whether JSON text nests arrays/objects deeper than `max` (scanned without parsing, strings skipped). */
+export function jsonDepthOver(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 function toUnavailable(error: unknown, url: URL): RemoteUnavailable {
@@ -135,12 +197,12 @@ function toUnavailable(error: unknown, url: URL): RemoteUnavailable {
   return new RemoteUnavailable(`The connection to ${url.host} failed${code ? ` (${code})` : ''}.`, true, null, true);
 }
 
-/** `Retry-After` in seconds or as an HTTP date; null when absent or unreadable. */
+/** `Retry-After` in seconds or as an HTTP date, at most MAX_RETRY_AFTER_MS; null when absent or unreadable. */
 export function retryAfterMs(headers: Headers): number | null {
   const value = headers.get('retry-after')?.trim();
   if (!value) return null;
   const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(Math.ceil(seconds * 1000), MAX_RETRY_AFTER_MS);
   const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
+  return Number.isNaN(at) ? null : Math.min(Math.max(0, at - Date.now()), MAX_RETRY_AFTER_MS);
 }

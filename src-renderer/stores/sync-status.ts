@@ -33,7 +33,7 @@ const STUCK_STATES = new Set<ConnectionStatus['state']>(['offline', 'key_rejecte
 const EXPLAINED_STATES = new Set<ConnectionStatus['state']>(['offline', 'rate_limited', 'key_rejected', 'paused', 'error', 'waiting']);
 
 export function statusMessage(s: ConnectionStatus): string | null {
-  return s.message && EXPLAINED_STATES.has(s.state) ? s.message : null;
+  return s.message && (EXPLAINED_STATES.has(s.state) || s.removalToConfirm !== null) ? s.message : null;
 }
 
 export interface SyncTotals {

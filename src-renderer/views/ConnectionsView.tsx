@@ -6,6 +6,7 @@ import { formatRelative, plural, STATE_LABELS, systemLabel } from '../lib/format
 import { useConnections } from '../stores/connections';
 import { statusMessage, useSyncStatus } from '../stores/sync-status';
 import { ConnectionForm } from './ConnectionForm';
+import { ConfirmButton } from './ConfirmButton';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; connection: Connection } | null;
 
@@ -156,7 +157,16 @@ function ConnectionCard({
           </dd>
         </div>
       </dl>
-      {status && statusMessage(status) ? <p className="muted small">{statusMessage(status)}</p> : null}
+      {status && statusMessage(status) ? <p className={status.removalToConfirm ? 'error-box' : 'muted small'}>{statusMessage(status)}</p> : null}
+      {status?.removalToConfirm ? (
+        <ConfirmButton
+          label={`Remove ${plural(status.removalToConfirm, 'record')} here`}
+          question={`Remove the ${plural(status.removalToConfirm, 'record')} the server no longer lists from this computer? Records with your unsent edits are kept as conflicts.`}
+          confirmLabel="Yes, remove them"
+          disabled={busy}
+          onConfirm={() => void act(async () => void (await client.call('sync.confirmRemoval', { connectionId: c.id })))}
+        />
+      ) : null}
       {check ? (
         <p className={check.ok ? 'notice notice-ok' : 'error-box'} role="status">
           {check.message}

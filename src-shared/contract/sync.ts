@@ -19,12 +19,19 @@ export const connectionStatus = z.object({
   etaMs: z.number().nullable(),
   lastPullAt: z.string().nullable(),
   message: z.string().nullable(),
+  /**
+   * Records the last complete listing lacked but that were kept because they were most of the
+   * connection's; `sync.confirmRemoval` removes them. Null when nothing waits for that word.
+   */
+  removalToConfirm: z.number().int().nullable(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatus>;
 
 export const syncContract = {
   'sync.status': { request: z.object({}), reply: z.array(connectionStatus) },
   'sync.now': { request: z.object({ connectionId: uuid.optional() }), reply: z.object({ started: z.boolean() }) },
+  /** The records the server's list lacks were really removed there: remove them here too (at the next pull). */
+  'sync.confirmRemoval': { request: z.object({ connectionId: uuid }), reply: z.object({ ok: z.boolean() }) },
   'outbox.list': { request: z.object({ connectionId: uuid.optional() }), reply: z.array(pendingOp) },
   'outbox.retry': { request: z.object({ opId: z.number().int() }), reply: z.object({ ok: z.boolean() }) },
   /** Pending edits of a connection as JSON (to keep a copy before removing the connection). */

@@ -4,8 +4,9 @@ import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejecte
 import { fastapiError } from './atomscale-wire';
 
 /**
- * Status mapping for Atomscale. Like the SDK, a 404 on a list means "none" (the caller says
- * when that applies); 422 validation items are attached to the record's own field names.
+ * Status mapping for Atomscale (see docs/remotes/atomscale.md). The SDK reads a 404 on a list as
+ * "none", but FastAPI's route-not-found (a wrong base URL) is also a 404: the caller tells them
+ * apart by the body. 422 validation items are attached to the record's own field names.
  */
 const FIELD_OF_BODY_KEY: Record<string, string> = {
   label: 'source_name',
@@ -19,6 +20,16 @@ export async function atomscaleRequest(http: RemoteHttp, req: HttpRequest, optio
   if (res.status >= 200 && res.status < 300) return res;
   if (res.status === 404 && options.notFoundOk) return res;
   throw classify(res, req);
+}
+
+/** FastAPI's answer for a path it has no route for: the base URL is wrong, whatever the SDK makes of it. */
+export function isRouteNotFound(res: HttpResponse): boolean {
+  const error = fastapiError.safeParse(res.json);
+  return res.status === 404 && error.success && error.data.detail === 'Not Found';
+}
+
+export function routeNotFound(req: HttpRequest): RemoteProtocolError {
+  return new RemoteProtocolError(`Atomscale has no ${req.path} at this base URL (HTTP 404). Check the base URL, e.g. https://api.atomscale.ai.`);
 }
 
 export function parseReply<T>(res: HttpResponse, req: HttpRequest, schema: z.ZodType<T>): T {
@@ -39,8 +50,9 @@ function classify(res: HttpResponse, req: HttpRequest): Error {
   if (status === 429) {
     return new RemoteRateLimited(retryAfterMs(res.headers), `Atomscale asked us to slow down${detail ? `: ${detail}.` : ' (HTTP 429).'}`);
   }
-  if (status === 401) {
-    return new RemoteAuthFailed(401, `Atomscale did not accept the API key${detail ? ` (${detail})` : ''}. Enter a valid key in the connection settings.`);
+  // FastAPI's API-key header dependency answers a missing or unknown key with 403 "Not authenticated".
+  if (status === 401 || (status === 403 && /not authenticated|invalid api key|could not validate/i.test(detail))) {
+    return new RemoteAuthFailed(status, `Atomscale did not accept the API key${detail ? ` (${detail})` : ''}. Enter a valid key in the connection settings.`);
   }
   if (status === 422 && error.success && Array.isArray(error.data.detail)) {
     const messages: string[] = [];
@@ -60,9 +72,7 @@ function classify(res: HttpResponse, req: HttpRequest): Error {
       (status === 403 ? 'Atomscale refused this (HTTP 403): the API key may lack the write or delete permission.' : `Atomscale refused this (HTTP ${status}).`);
     return new RemoteRejected(status, [why]);
   }
-  if (status === 404) {
-    return new RemoteProtocolError(`Atomscale has no ${req.path} at this base URL (HTTP 404). Check the base URL, e.g. https://api.atomscale.ai.`);
-  }
+  if (status === 404) return routeNotFound(req);
   return new RemoteProtocolError(`Atomscale answered ${req.method} ${req.path} with HTTP ${status}${detail ? ` (${detail})` : ''}.`);
 }
 

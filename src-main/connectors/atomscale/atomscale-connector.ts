@@ -4,7 +4,7 @@ import { validateWith } from '../../../src-shared/domain/validation';
 import type { Connector, ConnectorContext, PushOp, PushResult } from '../connector';
 import type { HttpRequest } from '../http';
 import { RemoteRejected } from '../remote-errors';
-import { atomscaleRequest, parseReply } from './atomscale-client';
+import { atomscaleRequest, isRouteNotFound, parseReply, routeNotFound } from './atomscale-client';
 import { type AtomscaleCreateBody, type AtomscaleInstrument, atomscaleCreated, atomscaleInstrument, atomscaleInstruments } from './atomscale-wire';
 
 /**
@@ -37,12 +37,17 @@ function toFields(i: AtomscaleInstrument): Fields {
   };
 }
 
-async function listInstruments(ctx: ConnectorContext, priority = 0): Promise<AtomscaleInstrument[]> {
+/** The organisation's instruments; `complete` is false when the answer was a 404 the SDK reads as "none". */
+async function listInstruments(ctx: ConnectorContext, priority = 0): Promise<{ instruments: AtomscaleInstrument[]; complete: boolean }> {
   const req = { ...LIST, priority };
   const res = await atomscaleRequest(ctx.http, req, { notFoundOk: true });
-  // The SDK turns a 404 into None, i.e. no instruments.
-  if (res.status === 404) return [];
-  return parseReply(res, req, atomscaleInstruments);
+  if (res.status === 404) {
+    // FastAPI's own "Not Found" is a wrong base URL, not an empty list.
+    if (isRouteNotFound(res)) throw routeNotFound(req);
+    // The SDK turns any other 404 into None, i.e. no instruments; too weak to delete anything on.
+    return { instruments: [], complete: false };
+  }
+  return { instruments: parseReply(res, req, atomscaleInstruments), complete: true };
 }
 
 function createBody(op: PushOp): AtomscaleCreateBody {
@@ -60,7 +65,7 @@ async function create(ctx: ConnectorContext, op: PushOp): Promise<PushResult> {
   if (full.success) return { type: 'saved', remoteId, fields: toFields(full.data) };
   // The instrument exists now: a failed re-read must not throw (the engine would create it again).
   try {
-    const stored = (await listInstruments(ctx, PUSH_PRIORITY)).find((i) => i.synth_source_id === reply.synth_source_id);
+    const stored = (await listInstruments(ctx, PUSH_PRIORITY)).instruments.find((i) => i.synth_source_id === reply.synth_source_id);
     if (stored) return { type: 'saved', remoteId, fields: toFields(stored) };
   } catch {
     // fall through
@@ -80,13 +85,13 @@ export const atomscaleConnector: Connector = {
   authHeaders: (connection) => ({ 'x-api-key': connection.apiKey }),
 
   async pull(ctx, sink) {
-    const instruments = await listInstruments(ctx);
+    const { instruments, complete } = await listInstruments(ctx);
     // Everything the organisation has is the user's to delete (there is no update to refuse).
     await sink.page({
       kind: 'instrument',
       records: instruments.map((i) => ({ kind: 'instrument', remoteId: String(i.synth_source_id), fields: toFields(i), editable: true })),
     });
-    await sink.complete('instrument');
+    if (complete) await sink.complete('instrument');
   },
 
   async push(ctx, op): Promise<PushResult> {
@@ -110,7 +115,7 @@ export const atomscaleConnector: Connector = {
     } catch {
       return null;
     }
-    const candidates = (await listInstruments(ctx, PUSH_PRIORITY)).sort((a, b) => b.synth_source_id - a.synth_source_id);
+    const candidates = (await listInstruments(ctx, PUSH_PRIORITY)).instruments.sort((a, b) => b.synth_source_id - a.synth_source_id);
     for (const i of candidates) {
       if (normalised(i.source_name) !== normalised(want.label) || i.synth_source_type !== want.type) continue;
       if (normalised(joined(i.source_manufacturer, i.source_model)) !== normalised(want.name)) continue;
@@ -122,7 +127,7 @@ export const atomscaleConnector: Connector = {
   },
 
   async check(ctx) {
-    const instruments = await listInstruments(ctx);
+    const { instruments } = await listInstruments(ctx);
     return `Connected to Atomscale: ${instruments.length} synthesis instrument${instruments.length === 1 ? '' : 's'} in your organization.`;
   },
 };

@@ -3,7 +3,7 @@ import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { CANNLYTICS_SERVER_FIELDS, cannlyticsInstrumentSchema } from '../../../src-shared/domain/remotes/cannlytics';
 import { validateWith } from '../../../src-shared/domain/validation';
 import type { BatchItemResult, Connector, ConnectorContext, PushOp, PushResult, RemoteRecord } from '../connector';
-import { RemoteRejected } from '../remote-errors';
+import { RemoteProtocolError, RemoteRejected } from '../remote-errors';
 import { type CannlyticsRequest, cannlyticsCall } from './cannlytics-client';
 import { type CannlyticsDocument, cannlyticsDeleted, cannlyticsDocument, cannlyticsDocuments } from './cannlytics-wire';
 
@@ -21,8 +21,13 @@ import { type CannlyticsDocument, cannlyticsDeleted, cannlyticsDocument, cannlyt
  * parameter's characters, not its ids.)
  */
 const PUSH_PRIORITY = 10;
-/** No paging exists and the default limit is 1000; this many is asked for and still not paged. */
-const LIST_LIMIT = 10_000;
+/**
+ * No paging exists and a list answers at most 1000 documents (the server's default limit).
+ * `limit` is never sent: the published server passes it as text to Firestore, which fails with
+ * 500 (see docs/remotes/cannlytics.md). A list that long may be cut, so it proves nothing about
+ * what it lacks.
+ */
+const LIST_CAP = 1000;
 const PAGE_SIZE = 500;
 const READ_ONE_BY_ONE_MAX = 2;
 
@@ -54,8 +59,9 @@ const docPath = (key: string) => `/instruments/${encodeURIComponent(key)}`;
 
 /** A read's `id` is the document id; it is the key whatever `instrument_id` the document holds. */
 function keyOf(doc: CannlyticsDocument): string | null {
+  // Firestore document ids are non-empty strings; anything else is not a document we can key.
   const id = doc.id ?? doc.instrument_id;
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+  return typeof id === 'string' && id.trim() !== '' ? id : null;
 }
 
 function toFields(doc: CannlyticsDocument, key: string): Fields {
@@ -63,8 +69,8 @@ function toFields(doc: CannlyticsDocument, key: string): Fields {
   return { ...fields, instrument_id: key };
 }
 
-async function listInstruments(ctx: ConnectorContext, limit: number, priority = 0): Promise<CannlyticsDocument[]> {
-  return call(ctx, { method: 'GET', path: '/instruments', query: { limit: String(limit) }, priority }, cannlyticsDocuments);
+async function listInstruments(ctx: ConnectorContext, priority = 0): Promise<CannlyticsDocument[]> {
+  return call(ctx, { method: 'GET', path: '/instruments', priority }, cannlyticsDocuments);
 }
 
 /** What the server stores under each key now; null where there is no such document. */
@@ -72,11 +78,11 @@ async function readStored(ctx: ConnectorContext, keys: string[]): Promise<Map<st
   const found = new Map<string, CannlyticsDocument | null>();
   let left = keys;
   if (keys.length > READ_ONE_BY_ONE_MAX) {
-    const all = await listInstruments(ctx, LIST_LIMIT, PUSH_PRIORITY);
+    const all = await listInstruments(ctx, PUSH_PRIORITY);
     const byKey = new Map(all.map((d) => [keyOf(d), d]));
     for (const key of keys) found.set(key, byKey.get(key) ?? null);
     // A capped list proves nothing about the keys it lacks.
-    left = all.length >= LIST_LIMIT ? keys.filter((k) => !byKey.has(k)) : [];
+    left = all.length >= LIST_CAP ? keys.filter((k) => !byKey.has(k)) : [];
   }
   for (const key of left) {
     const doc = await call(ctx, { method: 'GET', path: docPath(key), priority: PUSH_PRIORITY }, cannlyticsDocument);
@@ -230,19 +236,21 @@ export const cannlyticsConnector: Connector = {
   authHeaders: (connection) => ({ authorization: `Bearer ${connection.apiKey}` }),
 
   async pull(ctx, sink) {
-    const docs = await listInstruments(ctx, LIST_LIMIT);
+    const docs = await listInstruments(ctx);
     const records: RemoteRecord[] = [];
     for (const doc of docs) {
       const key = keyOf(doc);
+      // A listing with an unusable id is not a listing BenchSync can trust: nothing is applied.
+      if (key === null) throw new RemoteProtocolError(`Cannlytics listed an instrument without a usable id (${JSON.stringify(doc.id ?? null).slice(0, 40)}); nothing was changed here.`);
       // The organisation's instruments are writable by its members; deletes are checked per role by the server.
-      if (key !== null) records.push({ kind: 'instrument', remoteId: key, fields: toFields(doc, key), editable: true });
+      records.push({ kind: 'instrument', remoteId: key, fields: toFields(doc, key), editable: true });
     }
     for (let i = 0; i < records.length; i += PAGE_SIZE) {
       await sink.page({ kind: 'instrument', records: records.slice(i, i + PAGE_SIZE) });
     }
     // A full page may have been cut at the limit: then local records missing from it may still
     // exist remotely, so they are not forgotten.
-    if (docs.length < LIST_LIMIT) await sink.complete('instrument');
+    if (docs.length < LIST_CAP) await sink.complete('instrument');
   },
 
   async push(ctx, op): Promise<PushResult> {
@@ -262,7 +270,7 @@ export const cannlyticsConnector: Connector = {
   },
 
   async check(ctx) {
-    await listInstruments(ctx, 1);
+    await listInstruments(ctx);
     return `Connected to Cannlytics: the instruments of organization “${organizationOf(ctx)}” can be read.`;
   },
 };

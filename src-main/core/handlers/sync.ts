@@ -10,6 +10,7 @@ export function syncHandlers(d: HandlerDeps): AreaHandlers<SyncMethods> {
   return {
     'sync.status': () => d.engine.status(),
     'sync.now': async (req) => ({ started: d.engine.kick(req.connectionId, true) }),
+    'sync.confirmRemoval': async (req) => ({ ok: d.engine.confirmRemoval(req.connectionId) }),
     'outbox.list': (req) => d.outbox.list(req.connectionId),
     'outbox.retry': async (req) => {
       const result = await edits.retry(req.opId);

@@ -159,11 +159,22 @@ async function markConflict(s: WriteScope, recordId: string, remote: Fields | nu
   await hold(s, recordId, 'held_conflict');
 }
 
+/** A pull that would remove more than this share of a connection's records of a kind (and more than MASS_REMOVAL_MIN) asks first. */
+export const MASS_REMOVAL_SHARE = 0.5;
+export const MASS_REMOVAL_MIN = 20;
+
+export interface PullCompleteResult {
+  /** Records the listing lacked that were left alone because so many would go: the user confirms first. */
+  heldBack: { missing: number; of: number } | null;
+}
+
 /**
  * After a complete pull of `kind`: records the remote no longer has are dropped if untouched here,
- * or become conflicts ("deleted on the server") if the user edited them.
+ * or become conflicts ("deleted on the server") if the user edited them. A listing lacking most
+ * of what the mirror holds is more likely a wrong answer than a lab emptied: unless the user
+ * allowed it, nothing is removed and the caller asks.
  */
-export async function applyPullComplete(s: WriteScope, connectionId: string, kind: RecordKind, generation: number): Promise<void> {
+export async function applyPullComplete(s: WriteScope, connectionId: string, kind: RecordKind, generation: number, allowMassRemoval: boolean): Promise<PullCompleteResult> {
   const gone = await s.db
     .selectFrom('records')
     .select(['id'])
@@ -172,6 +183,16 @@ export async function applyPullComplete(s: WriteScope, connectionId: string, kin
     .where('remote_id', 'is not', null)
     .where('seen_generation', '<', generation)
     .execute();
+  if (gone.length > MASS_REMOVAL_MIN && !allowMassRemoval) {
+    const { n } = await s.db
+      .selectFrom('records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection_id', '=', connectionId)
+      .where('kind', '=', kind)
+      .where('remote_id', 'is not', null)
+      .executeTakeFirstOrThrow();
+    if (gone.length > Number(n) * MASS_REMOVAL_SHARE) return { heldBack: { missing: gone.length, of: Number(n) } };
+  }
   for (const r of gone) {
     const ops = await s.db.selectFrom('outbox').select(['id', 'state', 'type']).where('record_id', '=', r.id).execute();
     s.touch(connectionId, r.id);
@@ -180,6 +201,7 @@ export async function applyPullComplete(s: WriteScope, connectionId: string, kin
     if (ops.length === 0 || onlyDelete) await forgetRecord(s.db, r.id);
     else if (!ops.some((o) => o.state === 'in_flight')) await markConflict(s, r.id, null, ['_deleted']);
   }
+  return { heldBack: null };
 }
 
 /** A pick list (e.g. BrainSTEM's setups) replaces the connection's previous copy of the same list. */

@@ -5,7 +5,9 @@ import { nowIso } from '../json';
 import type { SentSnapshot } from '../outbox/sent-snapshot';
 import { applyAcknowledged } from './apply-acknowledged';
 import { applyApprovals, applyProposalUpdates } from './apply-proposals';
-import { applyPickList, applyPullComplete, applyPulledChunk } from './apply-pull';
+import { applyPickList, applyPullComplete, applyPulledChunk, type PullCompleteResult } from './apply-pull';
+
+export type { PullCompleteResult } from './apply-pull';
 import { LocalEdits } from './local-edits';
 import { absorbIntoRejected, requeueOp } from './outbox-rows';
 import { type Db, rebuildFromOutbox } from './rows';
@@ -134,8 +136,9 @@ export class Mirror {
     }
   }
 
-  async applyPullComplete(connectionId: string, kind: RecordKind, generation: number): Promise<void> {
-    await this.write((s) => applyPullComplete(s, connectionId, kind, generation));
+  /** Forgets what a complete listing lacked; holds back (and says so) when that would be most of the connection's records. */
+  async applyPullComplete(connectionId: string, kind: RecordKind, generation: number, allowMassRemoval = false): Promise<PullCompleteResult> {
+    return this.write((s) => applyPullComplete(s, connectionId, kind, generation, allowMassRemoval));
   }
 
   async applyPickList(connectionId: string, source: string, items: RemoteCategory[]): Promise<void> {

@@ -73,6 +73,9 @@ export class ConnectionSync {
   private running: Promise<void> | undefined;
   private generation = 0;
   private nextPollAt = 0;
+  /** Records a complete listing lacked but that were kept, awaiting the user's word (most of the connection's). */
+  removalToConfirm: number | null = null;
+  private massRemovalAllowed = false;
   /** Aborts requests still out when a stop's grace has passed. */
   private readonly abandon = new AbortController();
 
@@ -110,6 +113,14 @@ export class ConnectionSync {
     await this.o.sendLog.flush();
   }
 
+  /** The user confirmed that the records the server's list lacks were really removed: the next pull removes them here. */
+  confirmRemoval(): boolean {
+    if (this.removalToConfirm === null) return false;
+    this.massRemovalAllowed = true;
+    this.kick(true);
+    return true;
+  }
+
   /** Run a cycle now; `pull` also forces a pull. */
   kick(pull = false): void {
     if (pull) this.forcePull = true;
@@ -119,6 +130,9 @@ export class ConnectionSync {
 
   /** One request that proves the URL and key work. */
   async check(): Promise<{ ok: boolean; message: string }> {
+    const paused = this.limiter.pausedForMs;
+    // A check would wait behind the pause like any request: say so at once instead.
+    if (paused > 0) return { ok: false, message: `The server asked BenchSync to slow down; it sends nothing for ${Math.ceil(paused / 1000)} s more.` };
     try {
       const message = await this.o.connector.check(await this.context());
       this.online = true;
@@ -195,7 +209,7 @@ export class ConnectionSync {
     if (counts.pending === 0) this.done = 0;
     this.offlineStreak = 0;
     this.state = counts.ready > 0 ? 'waiting' : 'idle';
-    if (this.state === 'idle') this.message = null;
+    if (this.state === 'idle' && this.removalToConfirm === null) this.message = null;
     const due = await this.o.outbox.nextDueAt(this.o.connectionId);
     const nextPull = Date.parse(this.lastPullAt ?? nowIso()) + this.o.pullIntervalMs;
     const nextPoll = this.o.connector.pollProposals && (await this.o.reads.pendingProposalIds(this.o.connectionId)).length > 0 ? this.nextPollAt : Infinity;
@@ -408,6 +422,7 @@ export class ConnectionSync {
     this.o.onChange();
     const generation = await this.nextGeneration();
     const { mirror, connectionId } = this.o;
+    let held = null as { kind: RecordKind; missing: number; of: number } | null;
     try {
       await this.o.connector.pull(ctx, {
         categories: (categories) => mirror.applyPickList(connectionId, 'categories', categories),
@@ -418,8 +433,16 @@ export class ConnectionSync {
           // Let IPC and timers run between pages.
           await new Promise((r) => setImmediate(r));
         },
-        complete: (kind) => mirror.applyPullComplete(connectionId, kind, generation),
+        complete: async (kind) => {
+          const { heldBack } = await mirror.applyPullComplete(connectionId, kind, generation, this.massRemovalAllowed);
+          if (heldBack) held = { kind, ...heldBack };
+        },
       });
+      this.massRemovalAllowed = false;
+      this.removalToConfirm = held ? held.missing : null;
+      if (held) {
+        this.message = `The server's list lacks ${held.missing} of the ${held.of} ${held.kind} records here, so nothing was removed. If they were really deleted there, confirm to remove them here too; otherwise check the connection's base URL and key.`;
+      }
       this.forcePull = false;
       this.online = true;
       this.lastPullAt = nowIso();

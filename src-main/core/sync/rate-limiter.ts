@@ -117,10 +117,11 @@ export class RateLimiter {
       this.trim(t);
       const at = Math.max(this.earliestAt(this.log, t), this.pausedUntil);
       if (at > t) {
+        // Node fires a timer longer than 2^31-1 ms at once: wait in steps instead of spinning.
         this.timer = setTimeout(() => {
           this.timer = undefined;
           this.pump();
-        }, at - t);
+        }, Math.min(at - t, 2 ** 31 - 1));
         return;
       }
       this.log.push(t);

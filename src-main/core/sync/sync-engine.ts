@@ -88,6 +88,13 @@ export class SyncEngine {
     return s.check();
   }
 
+  /** The user confirmed a removal the last pull held back. */
+  confirmRemoval(connectionId: string): boolean {
+    const ok = this.syncs.get(connectionId)?.confirmRemoval() ?? false;
+    this.statusChanged();
+    return ok;
+  }
+
   /** Requests sent per connection since start (benchmarks). */
   requestsSent(connectionId: string): number {
     return this.syncs.get(connectionId)?.requestsSent ?? 0;
@@ -121,6 +128,7 @@ export class SyncEngine {
         etaMs: s && counts.ready > 0 ? s.limiter.estimateMs(requestsFor(connectorFor(c.system), counts.ready)) : null,
         lastPullAt: s?.lastPullAt ?? null,
         message: s?.message ?? null,
+        removalToConfirm: s?.removalToConfirm ?? null,
       });
     }
     return out;
