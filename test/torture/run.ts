@@ -9,6 +9,7 @@ import { parseTrialName, runTorture, type TortureOptions, type TortureSummary, t
  *   --quits N             trials ending in graceful quits while pushing (default 40)
  *   --quick               30 / 5 / 5
  *   --trial-seed K:N      replay one trial alone (as printed for a failure), e.g. crash:123456; repeatable
+ *   --repeat N            with --trial-seed: run each named trial N times (timing races may need a few)
  *   --jobs N              trials side by side (default 2)
  *   --json                print ONE JSON object (counts, trial numbers, failing trials with their logs)
  *   --verbose             print every trial's log, not only failing ones
@@ -43,7 +44,7 @@ function parseArgs(argv: string[]) {
       faultSchedules: num('fault-schedules', quick ? 5 : 30),
       quits: num('quits', quick ? 5 : 40),
       jobs: num('jobs', 2),
-      only: flags.get('trial-seed')?.map(parseTrialName),
+      only: flags.get('trial-seed')?.flatMap((t) => Array.from({ length: num('repeat', 1) }, () => parseTrialName(t))),
       useTsx: flags.has('tsx'),
     } satisfies TortureOptions,
   };
@@ -63,7 +64,7 @@ function printHuman(summary: TortureSummary): void {
 async function main(): Promise<number> {
   const { help, json, verbose, options } = parseArgs(process.argv.slice(2));
   if (help) {
-    console.log('npm run torture -- [--seed N] [--crash-trials N] [--fault-schedules N] [--quits N] [--quick] [--trial-seed kind:N] [--jobs N] [--json] [--verbose] [--tsx]');
+    console.log('npm run torture -- [--seed N] [--crash-trials N] [--fault-schedules N] [--quits N] [--quick] [--trial-seed kind:N [--repeat N]] [--jobs N] [--json] [--verbose] [--tsx]');
     return 0;
   }
   if (!json) console.error(`torture seed ${options.seed} (replay the whole run with --seed ${options.seed})`);

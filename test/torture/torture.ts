@@ -12,6 +12,8 @@ export interface TortureOptions {
   /** Replay these trials only, e.g. from a failure report. */
   only?: { kind: TrialKind; seed: number }[];
   useTsx?: boolean;
+  /** No trial starts after this many ms (a bound for callers with a timeout); the summary counts what ran. */
+  deadlineMs?: number;
   /** Called after each trial (progress lines). */
   onTrial?(result: TrialResult, done: number, total: number): void;
 }
@@ -64,7 +66,7 @@ export async function runTorture(o: TortureOptions): Promise<TortureSummary> {
   let done = 0;
 
   const worker = async () => {
-    while (next < plan.length) {
+    while (next < plan.length && (o.deadlineMs === undefined || Date.now() - t0 < o.deadlineMs)) {
       const { kind, seed } = plan[next++]!;
       const result = await runTrial(kind, seed, launcher);
       trials[kind]++;

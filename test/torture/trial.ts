@@ -40,7 +40,9 @@ export const APP_CONFIG: AppProcessConfig = {
   sync: {
     retryBackoff: { baseMs: 80, maxMs: 400 },
     connectionBackoff: { baseMs: 80, maxMs: 400 },
-    pullIntervalMs: 60_000,
+    // The real interval is minutes; a trial lasts seconds, so pulls come often enough to meet
+    // edits still queued or backing off (where a pull must merge, not conflict or overwrite).
+    pullIntervalMs: 1_000,
     requestTimeoutMs: 3_000,
   },
   // Under the emulators' scaled limits (Catalog ×25: 50/s, 1250/min), so 429s come only from storms.
@@ -75,6 +77,8 @@ class Trial {
   readonly counts = zeroCounts();
   readonly log: string[] = [];
   app: AppChild | undefined;
+  /** The first start, so cleanup can kill the child even if setup failed before it was awaited. */
+  private starting: Promise<AppChild | undefined> | undefined;
   private readonly r: Random;
   private readonly t0 = Date.now();
   private readonly tag: string;
@@ -104,23 +108,29 @@ class Trial {
   }
 
   async run(): Promise<void> {
-    for (const system of TORTURE_SYSTEMS) {
-      this.remotes.set(system.id, await system.start(this.r.int(1, 2 ** 31 - 1), EMULATOR_RATE_LIMIT_SCALE));
-    }
+    // The app starts while the remotes are set up: neither needs the other until it connects.
+    const app = AppChild.start(this.launcher, this.dataDir, APP_CONFIG);
+    this.starting = app.catch(() => undefined);
+    const seeds = TORTURE_SYSTEMS.map(() => this.r.int(1, 2 ** 31 - 1));
+    const started = await Promise.all(TORTURE_SYSTEMS.map((system, i) => system.start(seeds[i]!, EMULATOR_RATE_LIMIT_SCALE)));
+    TORTURE_SYSTEMS.forEach((system, i) => this.remotes.set(system.id, started[i]!));
     await this.seedRemotes();
-    this.app = await AppChild.start(this.launcher, this.dataDir, APP_CONFIG);
+    this.app = await app;
+    this.note(`app started (pid ${this.app.pid})`);
     await this.connectAll();
+    this.note(`connected; ${this.baseline.size} demo records in the mirror`);
 
     if (this.kind === 'faults') {
       for (let i = 0; i < 3; i++) this.changeFaults();
       const actions = this.r.int(8, 14);
-      for (let i = 0; i < actions; i++) await this.action(0.35);
+      // Spaced out, so the pushes and pulls run under the faults rather than after them.
+      for (let i = 0; i < actions; i++) await this.action(0.35, 400);
     } else {
       if (this.r.chance(0.5)) this.changeFaults();
       const segments = this.r.int(1, 3);
       for (let s = 0; s < segments; s++) {
         const actions = this.r.int(2, 6);
-        for (let i = 0; i < actions; i++) await this.action(0.15);
+        for (let i = 0; i < actions; i++) await this.action(0.15, 150);
         if (this.kind === 'crash') await this.crash();
         else await this.gracefulQuit();
       }
@@ -130,7 +140,8 @@ class Trial {
 
   async cleanup(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
-    await this.app?.kill().catch(() => undefined);
+    const app = this.app ?? (await this.starting);
+    await app?.kill().catch(() => undefined);
     for (const { emulator } of this.remotes.values()) await emulator.close().catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
@@ -163,12 +174,11 @@ class Trial {
       const statuses = await app.value<{ lastPullAt: string | null }[]>('sync.status');
       return statuses.length === TORTURE_SYSTEMS.length && statuses.every((s) => s.lastPullAt);
     });
-    // The seeded records are found by their marker; everything else already there is demo data.
+    // The seeded records are found by their names (each has a random token); everything else
+    // already there is demo data.
     for (const system of TORTURE_SYSTEMS) {
       for (const item of await this.localRecords(system)) {
-        const detail = await app.value<{ fields: Fields }>('records.get', { id: item.id });
-        const marker = system.markerOf(detail.fields);
-        const seeded = marker && this.model.find((m) => m.marker === marker);
+        const seeded = this.model.find((m) => m.system === system && !m.localId && m.fields.name === item.title);
         if (seeded) seeded.localId = item.id;
         else this.baseline.add(item.id);
       }
@@ -178,8 +188,8 @@ class Trial {
 
   // ---- actions -------------------------------------------------------------------------------
 
-  /** One random step; `faultChance` is how often the step changes the fault schedule instead. */
-  private async action(faultChance: number): Promise<void> {
+  /** One random step, then up to `maxPauseMs` of quiet; `faultChance` is how often the step changes the fault schedule instead. */
+  private async action(faultChance: number, maxPauseMs: number): Promise<void> {
     if (!this.app!.alive) await this.restart();
     const roll = this.r.next();
     if (roll < faultChance) this.changeFaults();
@@ -188,8 +198,9 @@ class Trial {
     else if (roll < faultChance + 0.57) await this.deleteSome();
     else if (roll < faultChance + 0.72) await this.editAgainWhileReplyLost();
     else if (roll < faultChance + 0.85) await this.renameWhileCreateRetried();
+    else if (roll < faultChance + 0.92) await this.syncNow();
     else await this.pause(this.r.int(20, 300));
-    await this.pause(this.r.int(0, 60));
+    await this.pause(this.r.int(0, maxPauseMs));
   }
 
   private async create(system: TortureSystem): Promise<IntendedRecord | undefined> {
@@ -253,6 +264,12 @@ class Trial {
     if (!record) return;
     await this.pause(this.r.int(10, 300));
     await this.update(record, true);
+  }
+
+  /** The user presses "Sync now" (a push and a pull), whatever is queued or backing off. */
+  private async syncNow(): Promise<void> {
+    this.note('sync now');
+    await this.app!.call('sync.now', {}).catch(() => undefined);
   }
 
   /** Sends an edit; when the app dies first, the edit's outcome is unknown until read after the restart. */
@@ -418,7 +435,12 @@ class Trial {
         kickedAt = Date.now();
       }
       const statuses = await app.value<{ pending: number; state: string }[]>('sync.status');
-      if (statuses.every((s) => s.pending === 0 && s.state === 'idle')) return true;
+      if (statuses.every((s) => s.state === 'idle')) {
+        if (statuses.every((s) => s.pending === 0)) return true;
+        // Ops held behind a conflict wait for the user: no amount of waiting drains them.
+        const ops = await app.value<{ state: string }[]>('outbox.list', {});
+        if (ops.every((o) => o.state === 'held' || o.state === 'rejected')) return false;
+      }
       await sleep(50);
     }
     return false;
