@@ -19,6 +19,8 @@ export class AppChild {
   private nextId = 1;
   private readonly waiting = new Map<number, { method: string; resolve(r: DispatchReply): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
   private stderr = '';
+  /** Set when the driver killed or quit it; an exit without it is the app crashing by itself. */
+  private exitRequested = false;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   private constructor(private readonly child: ChildProcess) {
@@ -67,6 +69,11 @@ export class AppChild {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** It exited without being killed or asked to quit. */
+  get crashedByItself(): boolean {
+    return !this.alive && !this.exitRequested;
+  }
+
   get stderrTail(): string {
     return this.stderr;
   }
@@ -94,12 +101,14 @@ export class AppChild {
 
   /** kill -9: no chance to finish anything. */
   async kill(): Promise<void> {
+    this.exitRequested = true;
     if (this.alive) this.child.kill('SIGKILL');
     await this.exited;
   }
 
   /** A graceful quit; resolves with the exit code (3: close hung; null: had to be killed). */
   async quit(timeoutMs = 12_000): Promise<number | null> {
+    this.exitRequested = true;
     if (!this.alive) return (await this.exited).code;
     this.child.stdin!.write(`${JSON.stringify({ id: 0, method: 'quit' })}\n`);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);

@@ -30,6 +30,8 @@ export interface Counts {
   resurrected: number;
   /** Remote records with a torture marker that no intended record accounts for. */
   unintended: number;
+  /** Records the trial never touched (the emulators' demo data) that changed on the remote. */
+  collateral: number;
   /** Ops still in the outbox (queued, in flight, held or rejected) after the drain window. */
   stuck: number;
   /** Records in conflict: nobody else edits in this test, so any conflict is the app's own. */
@@ -40,11 +42,13 @@ export interface Counts {
   editErrors: number;
   /** Calls the app did not answer in time, quits that did not exit 0, drains that timed out. */
   hangs: number;
+  /** The app exited by itself (not killed, not asked to quit). */
+  appCrashes: number;
   /** Trials that could not run to the end (the app did not start, a harness step failed). */
   aborted: number;
 }
 
-export const COUNT_NAMES: readonly (keyof Counts)[] = ['lost', 'duplicates', 'resurrected', 'unintended', 'stuck', 'selfConflicts', 'mirrorMismatch', 'editErrors', 'hangs', 'aborted'];
+export const COUNT_NAMES: readonly (keyof Counts)[] = ['lost', 'duplicates', 'resurrected', 'unintended', 'collateral', 'stuck', 'selfConflicts', 'mirrorMismatch', 'editErrors', 'hangs', 'appCrashes', 'aborted'];
 
 export const zeroCounts = (): Counts => Object.fromEntries(COUNT_NAMES.map((k) => [k, 0])) as unknown as Counts;
 

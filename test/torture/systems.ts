@@ -36,8 +36,10 @@ export interface TortureSystem {
   /** A random change of one or more tracked fields; `rename` changes the name only. */
   change(r: Random, current: Fields, rename: boolean): Fields;
   markerOf(remote: Fields): string | undefined;
-  /** Every remote record carrying a torture marker, read with the trial user's key. */
+  /** Every remote record the trial user can read (demo data too), over HTTP with their key. */
   readRemote(s: Started): Promise<Fields[]>;
+  /** The remote's own id of a record it returned. */
+  remoteIdOf(remote: Fields): string;
   /** Creates a record straight on the remote (data that existed before the app connected). */
   seedRemote(s: Started, fields: Fields): Promise<void>;
 }
@@ -99,9 +101,9 @@ const catalog: TortureSystem = {
   },
   markerOf: (remote) => markerPrefix(remote.description),
   async readRemote(s) {
-    const all = (await getJson(`${s.emulator.baseUrl}/instruments/`, s.emulator.users.member!)).data as Fields[];
-    return all.filter((i) => markerPrefix(i.description));
+    return (await getJson(`${s.emulator.baseUrl}/instruments/`, s.emulator.users.member!)).data as Fields[];
   },
+  remoteIdOf: (remote) => String(remote.id),
   seedRemote: (s, fields) => postJson(`${s.emulator.baseUrl}/instruments/`, s.emulator.users.member!, fields),
 };
 
@@ -144,9 +146,9 @@ const cannlytics: TortureSystem = {
   markerOf: (remote) => (/^tt-[a-z0-9]+-\d+$/.test(String(remote.instrument_id ?? '')) ? String(remote.instrument_id) : undefined),
   async readRemote(s) {
     const url = `${s.emulator.baseUrl}/instruments?organization_id=${CANNLYTICS_ORG}&limit=1000`;
-    const all = (await getJson(url, s.emulator.users.owner!)).data as Fields[];
-    return all.filter((i) => cannlytics.markerOf(i));
+    return (await getJson(url, s.emulator.users.owner!)).data as Fields[];
   },
+  remoteIdOf: (remote) => String(remote.id ?? remote.instrument_id),
   seedRemote: (s, fields) => postJson(`${s.emulator.baseUrl}/instruments?organization_id=${CANNLYTICS_ORG}`, s.emulator.users.owner!, fields),
 };
 
@@ -195,8 +197,9 @@ const brainstem: TortureSystem = {
       out.push(...(page.equipment as Fields[]));
       if (!page.next) break;
     }
-    return out.filter((e) => markerPrefix(e.notes));
+    return out;
   },
+  remoteIdOf: (remote) => String(remote.id),
   seedRemote: (s, fields) => postJson(`${s.emulator.baseUrl}${EQUIPMENT}`, s.emulator.users.member!, fields),
 };
 

@@ -87,6 +87,8 @@ class Trial {
   private readonly connectionIds = new Map<TortureSystemId, string>();
   /** Local ids present before the trial edited anything (the emulators' demo data). */
   private readonly baseline = new Set<string>();
+  /** The remotes' demo records as they were before the app connected: remote id -> canonical JSON. */
+  private readonly demoBefore = new Map<TortureSystemId, Map<string, string>>();
   private readonly model: IntendedRecord[] = [];
   private readonly unknown: UnknownEdit[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -115,6 +117,7 @@ class Trial {
     const started = await Promise.all(TORTURE_SYSTEMS.map((system, i) => system.start(seeds[i]!, EMULATOR_RATE_LIMIT_SCALE)));
     TORTURE_SYSTEMS.forEach((system, i) => this.remotes.set(system.id, started[i]!));
     await this.seedRemotes();
+    for (const system of TORTURE_SYSTEMS) this.demoBefore.set(system.id, await this.demoRecords(system));
     this.app = await app;
     this.note(`app started (pid ${this.app.pid})`);
     await this.connectAll();
@@ -355,6 +358,10 @@ class Trial {
   }
 
   private async restart(): Promise<void> {
+    if (this.app?.crashedByItself) {
+      this.counts.appCrashes++;
+      this.note(`  ! the app exited by itself: ${this.app.stderrTail.slice(-800)}`);
+    }
     this.app = await AppChild.start(this.launcher, this.dataDir, APP_CONFIG);
     this.note(`restarted (pid ${this.app.pid})`);
     await this.resolveUnknown();
@@ -456,7 +463,9 @@ class Trial {
     for (const c of conflicts.items) this.note(`  ! self-conflict: "${c.title}"`);
 
     for (const system of TORTURE_SYSTEMS) {
-      const remote = await system.readRemote(this.remote(system));
+      const all = await system.readRemote(this.remote(system));
+      const remote = all.filter((f) => system.markerOf(f));
+      this.compareDemo(system, all.filter((f) => !system.markerOf(f)));
       const copies = new Map<string, Fields[]>();
       for (const f of remote) {
         const m = system.markerOf(f)!;
@@ -517,6 +526,28 @@ class Trial {
         this.counts.mirrorMismatch++;
         this.note(`  ! mirror: ${where} ${diffs.map((k) => `${k}: remote ${canonical(copies[0]![k])}, app ${canonical(local.fields[k])}`).join('; ')}`);
       }
+    }
+  }
+
+  private async demoRecords(system: TortureSystem): Promise<Map<string, string>> {
+    const all = await system.readRemote(this.remote(system));
+    return new Map(all.filter((f) => !system.markerOf(f)).map((f) => [system.remoteIdOf(f), canonical(f)]));
+  }
+
+  /** Nobody edits the demo records: any change (or loss) of one was made by the app on its own. */
+  private compareDemo(system: TortureSystem, now: Fields[]): void {
+    const before = this.demoBefore.get(system.id)!;
+    const after = new Map(now.map((f) => [system.remoteIdOf(f), canonical(f)]));
+    for (const [id, was] of before) {
+      const is = after.get(id);
+      if (is === was) continue;
+      this.counts.collateral++;
+      this.note(`  ! collateral: ${system.id} demo record ${id} ${is === undefined ? 'is gone' : `changed: ${short(is)}`}`);
+    }
+    for (const id of after.keys()) {
+      if (before.has(id)) continue;
+      this.counts.collateral++;
+      this.note(`  ! collateral: ${system.id} has a new unmarked record ${id}: ${short(after.get(id))}`);
     }
   }
 
