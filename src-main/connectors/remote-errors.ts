@@ -54,3 +54,14 @@ export class RemoteProtocolError extends Error {
     this.name = 'RemoteProtocolError';
   }
 }
+
+/** A 5xx, with the start of what the server said (an HTML error page reduced to its text). */
+export function serverError(remote: string, res: { status: number; text: string }): RemoteUnavailable {
+  const said = res.text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const start = said.length > 160 ? `${said.slice(0, 157)}…` : said;
+  return new RemoteUnavailable(`${remote} had a server error (HTTP ${res.status})${start ? `: “${start}”` : ''}.`, true, res.status);
+}

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type HttpRequest, type HttpResponse, type RemoteHttp, retryAfterMs } from '../http';
-import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable, serverError } from '../remote-errors';
 import { fastapiError } from './atomscale-wire';
 
 /**
@@ -46,7 +46,7 @@ function classify(res: HttpResponse, req: HttpRequest): Error {
   const status = res.status;
   const error = fastapiError.safeParse(res.json);
   const detail = error.success && typeof error.data.detail === 'string' ? error.data.detail : '';
-  if (status >= 500) return new RemoteUnavailable(`Atomscale had a server error (HTTP ${status}).`, true, status);
+  if (status >= 500) return serverError('Atomscale', res);
   if (status === 429) {
     return new RemoteRateLimited(retryAfterMs(res.headers), `Atomscale asked us to slow down${detail ? `: ${detail}.` : ' (HTTP 429).'}`);
   }

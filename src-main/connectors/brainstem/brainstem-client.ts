@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
 import type { ConnectorContext, PullSink, RemoteRecord } from '../connector';
 import { type HttpRequest, type RemoteHttp, retryAfterMs } from '../http';
-import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable, serverError } from '../remote-errors';
 import { drfError, type ListPage, listPage } from './brainstem-wire';
 
 /**
@@ -22,7 +22,7 @@ function describe(req: HttpRequest): string {
 /** Sends one request; returns the parsed body of a 2xx (undefined for an expected empty one), or throws a classified error. */
 export async function brainstemCall<T>(http: RemoteHttp, req: HttpRequest, body: z.ZodType<T> | null): Promise<T> {
   const res = await http.request(req);
-  if (res.status >= 500) throw new RemoteUnavailable(`BrainSTEM had a server error (HTTP ${res.status}).`, true, res.status);
+  if (res.status >= 500) throw serverError('BrainSTEM', res);
   const error = drfError.safeParse(res.json);
   const detail = error.success && typeof error.data.detail === 'string' ? error.data.detail : '';
   if (res.status === 429) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { type HttpRequest, type HttpResponse, type RemoteHttp, retryAfterMs } from '../http';
-import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable, serverError } from '../remote-errors';
 import { cannlyticsFailure, cannlyticsSuccess } from './cannlytics-wire';
 
 /**
@@ -36,7 +36,7 @@ function classify(res: HttpResponse, req: CannlyticsRequest, organizationId: str
   const failure = cannlyticsFailure.safeParse(res.json);
   const said = failure.success ? ('message' in failure.data ? failure.data.message : failure.data.detail).replace(/\s+/g, ' ').trim() : '';
   const status = res.status;
-  if (status >= 500) return new RemoteUnavailable(`Cannlytics had a server error (HTTP ${status}).`, true, status);
+  if (status >= 500) return serverError('Cannlytics', res);
   if (status === 429) {
     return new RemoteRateLimited(retryAfterMs(res.headers), `Cannlytics asked us to slow down${said ? `: ${said}` : ' (HTTP 429).'}`);
   }

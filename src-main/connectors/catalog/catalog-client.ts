@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { HttpRequest, RemoteHttp } from '../http';
-import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../remote-errors';
+import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable, serverError } from '../remote-errors';
 import { catalogEnvelope } from './catalog-wire';
 
 /**
@@ -12,9 +12,7 @@ const AUTH_MESSAGE = 'You must authenticate using the `Authorization: Bearer` he
 export async function catalogCall<T>(http: RemoteHttp, req: HttpRequest, data: z.ZodType<T>): Promise<T> {
   const res = await http.request(req);
   const envelope = catalogEnvelope.safeParse(res.json);
-  if (res.status >= 500) {
-    throw new RemoteUnavailable(`Instrument Catalog had a server error (HTTP ${res.status}).`, true, res.status);
-  }
+  if (res.status >= 500) throw serverError('Instrument Catalog', res);
   if (res.status === 429) {
     const why = envelope.success ? envelope.data.errors.join(' ') : '';
     throw new RemoteRateLimited(null, why || 'Instrument Catalog: rate limit exceeded (HTTP 429).');
