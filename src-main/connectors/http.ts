@@ -31,6 +31,8 @@ export interface RemoteHttpOptions {
   maxReplyBytes?: number;
   /** Called once per request actually sent (benchmarks count requests per edit). */
   onRequest?: () => void;
+  /** Called with the status of every answer that came (after redirects). */
+  onResponse?: (status: number) => void;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -112,6 +114,7 @@ export class RemoteHttp {
       if (hop >= MAX_REDIRECTS) throw new RemoteProtocolError(`${url.host} redirected too many times.`);
       target = next;
     }
+    this.options.onResponse?.(response.status);
     const text = await readCapped(response, url, this.options.maxReplyBytes ?? MAX_REPLY_BYTES);
     let json: unknown;
     if (text.length > 0) {

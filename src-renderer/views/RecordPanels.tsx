@@ -13,7 +13,7 @@ import { FieldValue, type PickLists } from './FieldValue';
 export type Run = (action: () => Promise<unknown>) => Promise<void>;
 
 export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; busy: boolean; run: Run; onFix: (() => void) | null }) {
-  const rejected = detail.ops.filter((o) => o.state === 'rejected');
+  const rejected = detail.ops.filter((o) => o.state === 'rejected' || o.state === 'failing');
   if (rejected.length === 0) return null;
   const label = (name: string) => specs.find((s) => s.name === name)?.label ?? (name === '_' ? 'General' : name);
   return (
@@ -21,7 +21,9 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
       {rejected.map((op) => (
         <div key={op.id} className="error-box rejected-box" role="group" aria-label="Rejected change">
           <p className="error-title">
-            {systemLabel(detail.system)} refused this {opTypeLabel(op.type).toLowerCase()}:
+            {op.state === 'failing'
+              ? `${systemLabel(detail.system)} keeps failing on this ${opTypeLabel(op.type).toLowerCase()}:`
+              : `${systemLabel(detail.system)} refused this ${opTypeLabel(op.type).toLowerCase()}:`}
           </p>
           <p className="server-message">{op.error ?? 'No reason was given.'}</p>
           <FieldMessages fieldErrors={op.fieldErrors} label={label} />

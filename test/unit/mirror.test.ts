@@ -244,4 +244,18 @@ describe('the mirror', () => {
     expect(changes).toEqual([]);
     expect(await ops()).toEqual([]);
   });
+
+  it('an op the server keeps failing on is shown like a refusal; retrying it looks it up first (it may have landed)', async () => {
+    await pull(instrument('5', 'Old name'));
+    const [rec] = (await queries.list({ text: '', offset: 0, limit: 10 })).items;
+    await mirror.edits.update(rec!.id, { name: 'New' });
+    const a = await send(rec!.id);
+    await mirror.markFailing(a.op.id, 'HTTP 500');
+    expect((await queries.get(rec!.id)).status).toBe('rejected');
+    expect(await outbox.nextReady(connectionId, Date.now())).toEqual([]);
+    expect((await outbox.counts(connectionId)).rejected).toBe(1);
+    await mirror.edits.retry(a.op.id);
+    expect((await outbox.get(a.op.id))).toMatchObject({ state: 'unknown', attempts: 1 });
+    expect((await queries.get(rec!.id)).status).toBe('pending');
+  });
 });

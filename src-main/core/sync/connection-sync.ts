@@ -42,6 +42,9 @@ export interface ConnectionSyncOptions {
 
 const MIN_SLEEP_MS = 5;
 
+/** 5xx answers to one op (while the remote answers others) before it is shown as failing on the server. */
+export const MAX_SERVER_FAILURES = 5;
+
 /** Pushes wait ahead of pulls and polls for the limiter. */
 const PUSH_PRIORITY = 10;
 
@@ -76,6 +79,9 @@ export class ConnectionSync {
   /** Records a complete listing lacked but that were kept, awaiting the user's word (most of the connection's). */
   removalToConfirm: number | null = null;
   private massRemovalAllowed = false;
+  /** When the remote last answered anything but a 5xx (it is up, whatever it says to one op). */
+  private lastAnsweredAt = 0;
+  private readonly serverFailures = new Map<number, { count: number; since: number }>();
   /** Aborts requests still out when a stop's grace has passed. */
   private readonly abandon = new AbortController();
 
@@ -298,7 +304,7 @@ export class ConnectionSync {
       return outcome === 'rejected' ? 'rejected' : 'ok';
     } catch (error) {
       // Failing before any write left (e.g. on a guarding read or a lookup) means nothing can have been applied.
-      return this.failed(ops, error, ctx.http.writesSent === writesBefore);
+      return this.failed(ops, error, ctx.http.writesSent === writesBefore, ctx);
     } finally {
       ctx.http.releaseHeldSlot();
     }
@@ -333,7 +339,7 @@ export class ConnectionSync {
   }
 
   /** Classifies a failure once for the whole group of ops it hit. */
-  private async failed(ops: OutboxRow[], error: unknown, noWriteSent = false): Promise<PushOutcome> {
+  private async failed(ops: OutboxRow[], error: unknown, noWriteSent = false, ctx?: ConnectorContext): Promise<PushOutcome> {
     const now = Date.now();
     const ids = ops.map((o) => o.id);
     const { mirror } = this.o;
@@ -362,7 +368,16 @@ export class ConnectionSync {
     if (error instanceof RemoteUnavailable || error instanceof RemoteProtocolError) {
       // A 2xx we cannot read may have been applied too, so both retry (with a lookup first).
       const mayHaveApplied = !noWriteSent && (error instanceof RemoteProtocolError || error.maybeCommitted);
-      for (const op of ops) await mirror.requeue([op.id], now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, mayHaveApplied);
+      for (const op of ops) {
+        if (ctx && (await this.keepsFailing(ctx, op, error))) {
+          await mirror.markFailing(
+            op.id,
+            `${error.message} The server failed on this change ${MAX_SERVER_FAILURES} times while it answered other requests, so BenchSync stopped retrying it: it may be unable to do this. Retry it, or discard it.`,
+          );
+          continue;
+        }
+        await mirror.requeue([op.id], now + backoffMs(op.attempts + 1, this.o.retryBackoff), error.message, mayHaveApplied);
+      }
       this.message = error.message;
       if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
       this.online = true;
@@ -371,6 +386,32 @@ export class ConnectionSync {
     // Something about the op itself is wrong (e.g. it has no remote id): park it with the reason.
     for (const op of ops) await mirror.reject(op.id, describe(error), {});
     return 'rejected';
+  }
+
+  /**
+   * A 5xx on the same op, again and again, while the remote answers other requests: the server
+   * cannot do this one. Counted per op since this launch; a server down for everyone is not this.
+   */
+  private async keepsFailing(ctx: ConnectorContext, op: OutboxRow, error: RemoteUnavailable | RemoteProtocolError): Promise<boolean> {
+    if (!(error instanceof RemoteUnavailable) || error.status === null || error.status < 500) {
+      this.serverFailures.delete(op.id);
+      return false;
+    }
+    const streak = this.serverFailures.get(op.id) ?? { count: 0, since: Date.now() };
+    streak.count++;
+    this.serverFailures.set(op.id, streak);
+    if (streak.count < MAX_SERVER_FAILURES) return false;
+    if (this.lastAnsweredAt <= streak.since) {
+      // No other answer since the failures began: ask the remote something harmless to tell "down for everyone" from "fails on this".
+      try {
+        await this.o.connector.check(ctx);
+      } catch {
+        return false;
+      }
+      if (this.lastAnsweredAt <= streak.since) return false;
+    }
+    this.serverFailures.delete(op.id);
+    return true;
   }
 
   private rateLimited(error: RemoteRateLimited): void {
@@ -481,6 +522,9 @@ export class ConnectionSync {
         timeoutMs: this.o.requestTimeoutMs,
         abandon: this.abandon.signal,
         onRequest: () => this.requestsSent++,
+        onResponse: (status) => {
+          if (status < 500) this.lastAnsweredAt = Date.now();
+        },
       }),
       isKnownApprovalId: (approvalId) => this.o.reads.isKnownApprovalId(this.o.connectionId, approvalId),
       isKnownRemoteId: (kind, remoteId) => this.o.reads.isKnownRemoteId(this.o.connectionId, kind, remoteId),
