@@ -101,6 +101,8 @@ export interface ConnectorContext {
   isKnownRemoteId(kind: RecordKind, remoteId: string): Promise<boolean>;
   /** Whether a proposal a local record carries has this approval id (so a lost create is not matched to another's submission). */
   isKnownApprovalId(approvalId: string): Promise<boolean>;
+  /** Something the user should know about how this remote is being read (e.g. a fallback for a refused filter); shown on the connection. */
+  notice(message: string): void;
 }
 
 export interface Connector {

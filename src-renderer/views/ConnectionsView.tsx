@@ -158,6 +158,11 @@ function ConnectionCard({
         </div>
       </dl>
       {status && statusMessage(status) ? <p className={status.removalToConfirm ? 'error-box' : 'muted small'}>{statusMessage(status)}</p> : null}
+      {status?.notices.map((n) => (
+        <p key={n} className="muted small notice-fallback">
+          {n}
+        </p>
+      ))}
       {status?.removalToConfirm ? (
         <ConfirmButton
           label={`Remove ${plural(status.removalToConfirm, 'record')} here`}

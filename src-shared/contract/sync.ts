@@ -24,6 +24,8 @@ export const connectionStatus = z.object({
    * connection's; `sync.confirmRemoval` removes them. Null when nothing waits for that word.
    */
   removalToConfirm: z.number().int().nullable(),
+  /** How BenchSync works around what this remote refused (e.g. a filter it does not take), in words. */
+  notices: z.array(z.string()),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatus>;
 

@@ -297,7 +297,7 @@ describe('cannlytics keys and settings', () => {
     await waitFor('the connection to stop', async () => (await statusOf(c.id)).state === 'key_rejected');
     const check = await app.client.call('connections.check', { id: c.id });
     expect(check.ok).toBe(false);
-    expect(check.message).toMatch(/The API key works, but .* not an owner, QA or team member of the organization “other-lab”/);
+    expect(check.message).toMatch(/refused this key for the organization “other-lab”.*not an owner, QA or team member/);
     expect(await list(c.id)).toHaveLength(0);
   });
 

@@ -70,10 +70,21 @@ function flatten(value: unknown): string[] {
 }
 
 
+/** A 400 for a dynamic-rest filter the server does not take: the filter it names, or null. */
+export function refusedFilter(error: unknown, query: Record<string, string | string[]>): string | null {
+  if (!(error instanceof RemoteRejected) || error.status !== 400) return null;
+  const named = /Invalid filter field:?\s*([\w.{}-]+)/i.exec(error.message)?.[1]?.replace(/^filter\{|\}$/g, '');
+  if (!named) return null;
+  const key = Object.keys(query).find((k) => k === `filter{${named}}` || k === `filter{-${named}}`);
+  return key ?? null;
+}
+
 /**
  * Pages through a list with `limit`/`offset`, handing each page over as it arrives (never the
  * whole list). Stops when `next` is null; a server without `next` is followed by `count` or,
- * failing that, by short pages.
+ * failing that, by short pages. The docs document only `limit`/`offset` and a few filters: a
+ * filter the server refuses (400) is dropped and the caller, which checks every row itself
+ * anyway, is told through `ctx.notice` so the slower path is visible (docs/remotes/brainstem.md).
  */
 export async function* listPages<T>(
   http: RemoteHttp,
@@ -82,11 +93,23 @@ export async function* listPages<T>(
   item: z.ZodType<T>,
   query: Record<string, string | string[]> = {},
   priority = 0,
+  notice?: (message: string) => void,
 ): AsyncGenerator<ListPage<T>> {
   const schema = listPage(key, item);
   let offset = 0;
+  let q = { ...query };
   for (;;) {
-    const page = await brainstemCall(http, { method: 'GET', path, query: { ...query, limit: String(PAGE_LIMIT), offset: String(offset) }, priority }, schema);
+    let page: ListPage<T>;
+    try {
+      page = await brainstemCall(http, { method: 'GET', path, query: { ...q, limit: String(PAGE_LIMIT), offset: String(offset) }, priority }, schema);
+    } catch (error) {
+      const refused = offset === 0 && notice ? refusedFilter(error, q) : null;
+      if (!refused) throw error;
+      const { [refused]: _dropped, ...rest } = q;
+      q = rest;
+      notice!(`BrainSTEM refused the filter ${refused} on ${path}, so BenchSync reads that list without it and picks the rows itself (more requests).`);
+      continue;
+    }
     yield page;
     offset += page.items.length;
     const more = page.next !== undefined ? page.next !== null : page.count !== null ? offset < page.count : page.items.length === PAGE_LIMIT;

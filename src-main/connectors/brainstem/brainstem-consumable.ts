@@ -5,7 +5,7 @@ import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { validateWith } from '../../../src-shared/domain/validation';
 import type { ConnectorContext, ProposalUpdate, PullSink, PushOp, PushResult, RemoteApproval, RemoteRecord } from '../connector';
 import { RemoteRejected } from '../remote-errors';
-import { brainstemCall, listPages, PRIVATE_API, pullList, PUSH_PRIORITY } from './brainstem-client';
+import { brainstemCall, listPages, PRIVATE_API, pullList, PUSH_PRIORITY, refusedFilter } from './brainstem-client';
 import type { BrainstemKind } from './brainstem-kind';
 import { type WireConsumable, wireConsumable, type WireConsumableApproval, wireConsumableApproval } from './brainstem-wire';
 
@@ -87,7 +87,7 @@ function proposed(a: WireConsumableApproval, sent: Fields): PushResult {
 
 /** The live consumable an accepted Add made, found by its unique name (for servers that leave `instance_id` null). */
 async function liveByName(ctx: ConnectorContext, name: string): Promise<WireConsumable | null> {
-  for await (const page of listPages(ctx.http, PATH, 'consumables', wireConsumable, { 'filter{name}': name })) {
+  for await (const page of listPages(ctx.http, PATH, 'consumables', wireConsumable, { 'filter{name}': name }, 0, ctx.notice)) {
     const hit = page.items.find((c) => c.name === name);
     if (hit) return hit;
   }
@@ -154,7 +154,7 @@ export const brainstemConsumable: BrainstemKind = {
     if (!want.ok) return null;
     const { name, type, supplier } = want.fields;
     const query = { 'filter{name}': String(name), 'filter{action}': 'Add' };
-    for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY)) {
+    for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY, ctx.notice)) {
       for (const a of page.items) {
         if (a.action !== 'Add' || a.name !== name || a.type !== type || (a.supplier ?? '').toLowerCase() !== supplier) continue;
         if (statusOf(a) === 'Rejected' || (await ctx.isKnownApprovalId(a.id))) continue;
@@ -178,7 +178,7 @@ export const brainstemConsumable: BrainstemKind = {
       if (!want.ok) return null;
       const sent = body(want.fields, Object.keys(op.payload));
       const query = { 'filter{instance_id}': op.remoteId, 'filter{action}': 'Change', 'filter{status}': 'Pending' };
-      for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY)) {
+      for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY, ctx.notice)) {
         for (const a of page.items) {
           if (a.action !== 'Change' || a.instance_id !== op.remoteId || statusOf(a) !== 'Pending') continue;
           const theirs = consumableFields(a) as Record<string, unknown>;
@@ -194,7 +194,7 @@ export const brainstemConsumable: BrainstemKind = {
   async pendingApprovals(ctx: ConnectorContext): Promise<RemoteApproval[]> {
     const out: RemoteApproval[] = [];
     const query = { 'filter{status}': 'Pending', 'sort[]': 'id' };
-    for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query)) {
+    for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, 0, ctx.notice)) {
       for (const a of page.items) {
         if (a.status !== 'Pending') continue;
         out.push({ kind: 'consumable', approvalId: a.id, action: a.action, status: 'Pending', instanceRemoteId: a.instance_id ?? null, fields: consumableFields(a) });
@@ -209,9 +209,16 @@ export const brainstemConsumable: BrainstemKind = {
       const ids = approvalIds.slice(i, i + POLL_BATCH);
       // One request per batch, at the default priority: any push waiting at the limiter goes first.
       const found = new Map<string, WireConsumableApproval>();
-      for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, { 'filter{id.in}': ids })) {
-        for (const a of page.items) found.set(a.id.toLowerCase(), a);
-        break; // a batch fits one page; more rows would mean the filter was not applied
+      const query = { 'filter{id.in}': ids };
+      try {
+        for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query)) {
+          for (const a of page.items) found.set(a.id.toLowerCase(), a);
+          break; // a batch fits one page; more rows would mean the filter was not applied
+        }
+      } catch (error) {
+        // Without `filter{id.in}` (undocumented) the whole list would be read: each approval is read by its id instead.
+        if (!refusedFilter(error, query)) throw error;
+        ctx.notice('BrainSTEM refused the filter filter{id.in} on approvals, so BenchSync reads each awaited proposal on its own (one request each).');
       }
       for (const id of ids) {
         let a = found.get(id.toLowerCase());

@@ -76,7 +76,7 @@ export const brainstemEquipment: BrainstemKind = {
     if (!want.ok) return null;
     const { name, setup, type } = want.fields;
     const query = { 'filter{name}': String(name), 'filter{setup.id}': String(setup) };
-    for await (const page of listPages(ctx.http, PATH, 'equipment', wireEquipment, query, PUSH_PRIORITY)) {
+    for await (const page of listPages(ctx.http, PATH, 'equipment', wireEquipment, query, PUSH_PRIORITY, ctx.notice)) {
       for (const e of page.items) {
         if (e.type !== type || (e.name ?? '') !== name || e.setup !== setup) continue;
         // The rest of what was sent must match too, so equipment someone else added is never adopted.

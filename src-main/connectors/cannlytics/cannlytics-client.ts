@@ -48,10 +48,13 @@ function classify(res: HttpResponse, req: CannlyticsRequest, organizationId: str
     if (/organization_id parameter/i.test(said)) {
       return new RemoteAuthFailed(403, 'Cannlytics wants an Organization ID with every request: enter it in the connection settings.');
     }
+    // The published server of the docs' era checks only the owner claim, with the same words: a
+    // team or QA key is refused there too (docs/remotes/cannlytics.md). Both causes are named.
     return new RemoteAuthFailed(
       403,
-      `The API key works, but its Cannlytics account is not an owner, QA or team member of the organization “${organizationId}”. ` +
-        'Check the Organization ID in the connection settings (it is case-sensitive), or ask that organization’s owner to add you.',
+      `Cannlytics refused this key for the organization “${organizationId}” (“${said}”). Either its account is not an owner, QA or team member ` +
+        'of that organization (check the Organization ID in the connection settings: it is case-sensitive), or this key’s role cannot use the API ' +
+        'on this server: Cannlytics servers running the 2021 code let only the organization’s owners use it, so team and QA keys are refused. Use an owner’s key.',
     );
   }
   if (failure.success && (status === 400 || status === 403)) {

@@ -79,6 +79,8 @@ export class ConnectionSync {
   /** Records a complete listing lacked but that were kept, awaiting the user's word (most of the connection's). */
   removalToConfirm: number | null = null;
   private massRemovalAllowed = false;
+  /** How this remote is being read that the user should know (fallbacks for what it refused), since this launch. */
+  readonly notices = new Set<string>();
   /** When the remote last answered anything but a 5xx (it is up, whatever it says to one op). */
   private lastAnsweredAt = 0;
   private readonly serverFailures = new Map<number, { count: number; since: number }>();
@@ -528,6 +530,11 @@ export class ConnectionSync {
       }),
       isKnownApprovalId: (approvalId) => this.o.reads.isKnownApprovalId(this.o.connectionId, approvalId),
       isKnownRemoteId: (kind, remoteId) => this.o.reads.isKnownRemoteId(this.o.connectionId, kind, remoteId),
+      notice: (message) => {
+        if (this.notices.has(message)) return;
+        this.notices.add(message);
+        this.o.onChange();
+      },
     };
   }
 

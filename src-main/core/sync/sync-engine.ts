@@ -129,6 +129,7 @@ export class SyncEngine {
         lastPullAt: s?.lastPullAt ?? null,
         message: s?.message ?? null,
         removalToConfirm: s?.removalToConfirm ?? null,
+        notices: s ? [...s.notices] : [],
       });
     }
     return out;
