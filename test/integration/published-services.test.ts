@@ -125,4 +125,14 @@ describe('against the published server code', () => {
     const status = (await app.client.call('sync.status', {}))[0]!;
     expect(status.notices.join(' ')).toMatch(/refused the filter filter\{id\.in\}/);
   });
+
+  it('Atomscale: a delete whose reply was lost is done when its resend finds the instrument gone (the published server answers 400)', async () => {
+    const { app, emulator, connectionId } = await setUp(() => startAtomscaleEmulator({ asPublished: true }));
+    const [gone] = (await app.client.call('records.list', { connectionId, limit: 500 })).items;
+    emulator.faults.queue({ kind: 'reset-after-commit', method: 'DELETE' });
+    await app.client.call('records.delete', { id: gone!.id });
+    await waitForDrain(app, connectionId);
+    expect((await app.client.call('outbox.list', {})).length).toBe(0);
+    expect((await app.client.call('records.list', { connectionId, limit: 500 })).items.map((r) => r.id)).not.toContain(gone!.id);
+  });
 });

@@ -100,9 +100,17 @@ export const atomscaleConnector: Connector = {
       throw new RemoteRejected(405, ['Atomscale has no way to change a synthesis instrument; only adding and deleting are possible.']);
     }
     if (!op.remoteId) throw new Error('Cannot delete an Atomscale instrument that has no id there yet.');
-    // Ids that are not (or no longer) there are skipped by the server, so a repeated delete is harmless.
     const req: HttpRequest = { method: 'DELETE', path: COLLECTION, query: { synthesis_instrument_ids: op.remoteId }, priority: PUSH_PRIORITY };
-    await atomscaleRequest(ctx.http, req, { notFoundOk: true });
+    try {
+      await atomscaleRequest(ctx.http, req, { notFoundOk: true });
+    } catch (error) {
+      // The documented server skips ids that are gone; the published one refuses the request (400).
+      // Gone from the organisation's list means what the delete wanted is true (e.g. a resend after a lost reply).
+      if (!(error instanceof RemoteRejected) || error.status !== 400) throw error;
+      const { instruments, complete } = await listInstruments(ctx, PUSH_PRIORITY);
+      if (complete && !instruments.some((i) => String(i.synth_source_id) === op.remoteId)) return { type: 'deleted' };
+      throw error;
+    }
     return { type: 'deleted' };
   },
 

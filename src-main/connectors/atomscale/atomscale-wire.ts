@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Atomscale's wire format (api-contracts §3): bare JSON, no envelope; errors are FastAPI's
+ * Atomscale's wire format (docs/remotes/atomscale.md): bare JSON, no envelope; errors are FastAPI's
  * `{"detail": "..."}` or, for validation, `{"detail": [{loc, msg, ...}]}` with 422.
  * Only the ids are required: the rest is read as documented but tolerated when null or absent.
  */

@@ -49,7 +49,7 @@ async function pullQueue(ctx: ConnectorContext): Promise<RemoteApproval[]> {
 
 export const brainstemConnector: Connector = {
   system: 'brainstem',
-  // BrainSTEM publishes no limit for its REST API (§1.1) and its own clients send back-to-back.
+  // BrainSTEM publishes no limit for its REST API (docs/remotes/brainstem.md) and its own clients send back-to-back.
   // Ours stays polite for a small academic service: bursts of 5/s, 2/s sustained. A full pull of
   // 10 000 equipment is ~100 requests, under a minute.
   rateLimit: [

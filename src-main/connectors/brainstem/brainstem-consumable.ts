@@ -10,7 +10,7 @@ import type { BrainstemKind } from './brainstem-kind';
 import { type WireConsumable, wireConsumable, type WireConsumableApproval, wireConsumableApproval } from './brainstem-wire';
 
 /**
- * Consumables (`resources/consumable`, §1.6), under BrainSTEM's approval workflow:
+ * Consumables (`resources/consumable`, docs/remotes/brainstem.md), under BrainSTEM's approval workflow:
  * - POST and PATCH change nothing live: they file an approval (201/200 `{consumable_approval}`),
  *   which the record carries as its proposal until an administrator decides.
  * - What became of a proposal is read from `consumableapproval`, filtered by id (polled by the

@@ -9,7 +9,7 @@ import type { BrainstemKind } from './brainstem-kind';
 import { type WireEquipment, wireEquipment } from './brainstem-wire';
 
 /**
- * Equipment (`modules/equipment`, §1.5). Not subject to approval: a write is live at once.
+ * Equipment (`modules/equipment`, docs/remotes/brainstem.md). Not subject to approval: a write is live at once.
  *
  * - Pull: the whole list every time (`pullList`); `complete` lets the engine forget what is gone.
  * - Editable: the API does not say per record whether the token may write it (setup contributors

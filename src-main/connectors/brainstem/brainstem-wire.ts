@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * BrainSTEM's wire format (api-contracts §1.3-1.5): Django REST Framework + dynamic-rest. Replies
+ * BrainSTEM's wire format (docs/remotes/brainstem.md): Django REST Framework + dynamic-rest. Replies
  * wrap records in a model-named key; lists add `count`/`next`/`previous` and a `meta` object.
  * Schemas accept what the published docs show and no more than the connector relies on.
  */
@@ -59,7 +59,7 @@ export const wireSetup = z.object({
 export type WireSetup = z.infer<typeof wireSetup>;
 
 /**
- * A consumable as list and detail replies carry it (§1.6). The docs' add/change replies omit
+ * A consumable as list and detail replies carry it (docs/remotes/brainstem.md). The docs' add/change replies omit
  * `rrid`, `rrid_url` and `external_identifiers`, and `comments` "can be omitted when empty", so
  * everything but the identity and the required fields is optional.
  */

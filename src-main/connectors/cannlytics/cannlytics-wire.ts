@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Cannlytics LIMS wire format (api-contracts §2): success is `{success: true, data}`; failures
+ * Cannlytics LIMS wire format (docs/remotes/cannlytics.md): success is `{success: true, data}`; failures
  * carry a `message` (2021: `{error: true, message}`, 2022+: `{success: false, data: null,
  * message}`), except framework errors, which are DRF's `{detail}` or Django's HTML pages.
  */

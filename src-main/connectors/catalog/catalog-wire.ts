@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The Instrument Catalog's wire format (api-contracts §4): every reply is `{successful, errors, data}`. */
+/** The Instrument Catalog's wire format (docs/remotes/catalog.md): every reply is `{successful, errors, data}`. */
 export const catalogEnvelope = z.object({
   successful: z.boolean(),
   errors: z.array(z.string()),

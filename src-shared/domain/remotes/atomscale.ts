@@ -3,7 +3,7 @@ import type { Fields } from '../record-kinds';
 import { str, type SystemProfile } from './profile';
 
 /**
- * Atomscale synthesis ("growth") instruments (api-contracts §3). The API can list, create and
+ * Atomscale synthesis ("growth") instruments (docs/remotes/atomscale.md). The API can list, create and
  * delete them but has no update, so BenchSync shows every field read-only.
  *
  * A record holds the list object's fields, with `source_metadata` flattened. The create body

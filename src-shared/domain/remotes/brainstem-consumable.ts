@@ -5,7 +5,7 @@ import { CONSUMABLE_TYPE_LABELS, CONSUMABLE_TYPES, pyRepr } from './brainstem-sc
 import { type DetailKeySpec, type KindProfile, str } from './profile';
 
 /**
- * BrainSTEM consumables (`resources/consumable`, api-contracts §1.6): every add or change is a
+ * BrainSTEM consumables (`resources/consumable`, docs/remotes/brainstem.md): every add or change is a
  * proposal an administrator accepts or rejects; only administrators may delete. The schema
  * mirrors what the server checks on a POST, with DRF's words. Whether the supplier exists (and is
  * approved) is checked by the core against the suppliers pulled for the picker, and the name's
@@ -99,7 +99,7 @@ export const brainstemConsumableSchema: z.ZodType<Fields> = z.record(z.string(),
   if (has('type')) set('type', choiceField(errors, 'type', raw.type, CONSUMABLE_TYPES));
   else errors.add('type', DRF.required);
   if (has('details')) {
-    // No schema is published for consumable details (§1.6): any object passes.
+    // No schema is published for consumable details (docs/remotes/brainstem.md): any object passes.
     if (raw.details === null) errors.add('details', DRF.null);
     else if (!isPlainObject(raw.details)) errors.add('details', DRF.dict(raw.details));
     else set('details', raw.details);

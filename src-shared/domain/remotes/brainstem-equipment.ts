@@ -17,7 +17,7 @@ import { charField, choiceField, dateTimeField, DRF, DrfErrors, pkField } from '
 import { str, type CoordinateAxisSpec, type KindProfile } from './profile';
 
 /**
- * BrainSTEM equipment (`modules/equipment`, api-contracts §1.5): the record as BenchSync keeps it,
+ * BrainSTEM equipment (`modules/equipment`, docs/remotes/brainstem.md): the record as BenchSync keeps it,
  * and the server's validation of a whole record (what a POST must pass), mirrored so the form
  * shows the server's own messages offline. Whether the setup exists is checked by the core
  * against the setups pulled for the picker; whether the user may write to it only the server knows.

@@ -1,7 +1,7 @@
 /**
- * BrainSTEM's published equipment vocabularies and JSON-schema checks (api-contracts §1.5): the 58
+ * BrainSTEM's published equipment vocabularies and JSON-schema checks (docs/remotes/brainstem.md): the 58
  * equipment types, the 6 coordinate systems with their keys, and the messages the server's Python
- * `jsonschema` gives, so the form shows the server's own words offline. Also the consumable types (§1.6).
+ * `jsonschema` gives, so the form shows the server's own words offline. Also the consumable types (docs/remotes/brainstem.md).
  */
 
 /** The 58 equipment `type` values. Every one has schema version 1.0.0 and an empty, closed `details` schema. */
@@ -68,7 +68,7 @@ export const EQUIPMENT_TYPES = [
 export type EquipmentType = (typeof EQUIPMENT_TYPES)[number];
 
 /**
- * Consumable `type` keys (§1.6): the four of the API doc, then the consumablestock keys for the
+ * Consumable `type` keys (docs/remotes/brainstem.md): the four of the API doc, then the consumablestock keys for the
  * data-model page's newer types (their consumable keys are unpublished; these are the best guess).
  */
 export const CONSUMABLE_TYPES = [

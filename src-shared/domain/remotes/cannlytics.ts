@@ -3,7 +3,7 @@ import type { Fields } from '../record-kinds';
 import { str, type SystemProfile } from './profile';
 
 /**
- * Cannlytics LIMS instruments (api-contracts §2). The server enforces no schema: it stores any
+ * Cannlytics LIMS instruments (docs/remotes/cannlytics.md). The server enforces no schema: it stores any
  * keys under the client-chosen `instrument_id` (a Firestore document id). These rules are ours:
  * the key must be a valid document id, the name must be there, and dates must look like dates,
  * so a technician's typo is caught offline instead of being stored as is.

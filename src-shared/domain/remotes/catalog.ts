@@ -3,7 +3,7 @@ import type { Fields } from '../record-kinds';
 import { str, type SystemProfile } from './profile';
 
 /**
- * Instrument Catalog: mirrors the server's validation (`validation.py`, see api-contracts §4.5)
+ * Instrument Catalog: mirrors the server's validation (`validation.py`, see docs/remotes/catalog.md)
  * so a technician sees the server's own messages while offline. The image URL's reachability,
  * type and size can only be checked by the server; offline we check its scheme and length.
  */
