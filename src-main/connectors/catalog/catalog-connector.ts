@@ -54,8 +54,17 @@ export const catalogConnector: Connector = {
   async push(ctx, op): Promise<PushResult> {
     if (op.type === 'create') {
       const body = validated(op, op.fields);
-      const created = await catalogCall(ctx.http, { method: 'POST', path: '/instruments/', body, priority: PUSH_PRIORITY }, catalogInstrument);
-      return { type: 'saved', remoteId: String(created.id), fields: toFields(created) };
+      try {
+        const created = await catalogCall(ctx.http, { method: 'POST', path: '/instruments/', body, priority: PUSH_PRIORITY }, catalogInstrument);
+        return { type: 'saved', remoteId: String(created.id), fields: toFields(created) };
+      } catch (error) {
+        // The published server reads a null image as the text "None" and refuses it (docs/remotes/catalog.md).
+        if (error instanceof RemoteRejected && body.image === null && error.messages.some((m) => m.startsWith('Image URL'))) {
+          const why = 'This Instrument Catalog server cannot store an instrument without an image: it reads “no image” as the text “None” and refuses it. Add an image URL.';
+          throw new RemoteRejected(400, [why], { image: [why] });
+        }
+        throw error;
+      }
     }
     if (!op.remoteId) throw new Error(`Cannot ${op.type} a catalog instrument that has no remote id yet.`);
     const path = `/instruments/${encodeURIComponent(op.remoteId)}/`;
