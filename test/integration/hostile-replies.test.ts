@@ -38,8 +38,12 @@ async function setUp(start: () => Promise<RunningEmulator>) {
   return { app, proxy, connectionId: c.id, before };
 }
 
+/** The mirror as the user sees it; the app must answer at once however the remote behaved. */
 async function snapshot(a: TestApp) {
-  return (await a.client.call('records.list', { limit: 500 })).items.map((r) => `${r.remoteId} ${r.title}`).sort();
+  const t = performance.now();
+  const items = (await a.client.call('records.list', { limit: 500 })).items;
+  expect(performance.now() - t).toBeLessThan(1_000);
+  return items.map((r) => `${r.remoteId} ${r.title}`).sort();
 }
 
 /** Forces a pull and waits for the connection to report `pattern`. */
