@@ -1,30 +1,17 @@
 import { sql } from 'kysely';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import { type EditBlock, recordState } from '../../../src-shared/domain/record-state';
+import type { EditBlock } from '../../../src-shared/domain/record-state';
 import { kindProfile, pickListOf } from '../../../src-shared/domain/remotes';
 import type { KindProfile } from '../../../src-shared/domain/remotes/profile';
 import { type FieldErrors, validateWith } from '../../../src-shared/domain/validation';
 import type { RecordsTable } from '../db/schema';
 import { UserFacingError } from '../errors';
-import { type Db, parseProposal } from './rows';
+import { type Db, stateOf } from './rows';
 import type { Selectable } from 'kysely';
 
 /** The checks an edit passes before it is written: the remote's rules, our pick lists, uniqueness. */
 export type RecordRow = Selectable<RecordsTable>;
-
-/** The record's state by `recordState`, from its row and ops. */
-export async function stateOf(db: Db, rec: RecordRow) {
-  const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', rec.id).orderBy('id').execute();
-  return recordState({
-    remoteEditable: rec.editable === 1,
-    deleted: rec.deleted === 1,
-    inConflict: rec.conflict_fields !== null,
-    proposal: parseProposal(rec.proposal)?.status ?? null,
-    onRemote: rec.remote_id !== null,
-    ops: ops.map((o) => ({ type: o.type as 'create', state: o.state })),
-  });
-}
 
 const BLOCKED: Record<Exclude<EditBlock, null>, (title: string, action: string) => string> = {
   read_only: (t, a) => `“${t}” belongs to someone else on the remote system; you can view it but not ${a} it.`,

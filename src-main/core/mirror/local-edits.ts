@@ -7,7 +7,7 @@ import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
 import { checkCreateOnly, checkRemoteKeyFree, checkUnique, editableRecord, validateFields, withProposedKey } from './edit-checks';
-import { enqueue, type OpKey } from './outbox-rows';
+import { enqueue, insertOp, type OpKey } from './outbox-rows';
 import { approvalOpRecordId, type Db, forgetRecord, parseProposal, rebuildFromOutbox, summaryColumns } from './rows';
 import type { WriteScope } from './write-scope';
 
@@ -223,23 +223,7 @@ export class LocalEdits {
         return;
       }
       if (existing) throw new UserFacingError('conflict', 'A decision on this proposal is being sent right now.');
-      await s.db
-        .insertInto('outbox')
-        .values({
-          connection_id: connectionId,
-          record_id: recordId,
-          kind: approval.kind,
-          type: decision,
-          payload: '{}',
-          base: '{}',
-          remote_id: approvalId,
-          state: 'queued',
-          attempts: 0,
-          next_attempt_at: 0,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await insertOp(s, { connectionId, recordId, kind: approval.kind as RecordKind, remoteId: approvalId }, decision, {}, {});
     });
   }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { coalesce, type NewEdit, type OpType, type PendingOp } from '../../../src-shared/domain/coalesce';
-import type { RecordKind } from '../../../src-shared/domain/record-kinds';
+import type { Fields, RecordKind } from '../../../src-shared/domain/record-kinds';
 import { releasedState } from '../../../src-shared/domain/record-state';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
@@ -58,25 +58,31 @@ export async function enqueue(s: WriteScope, key: OpKey, edit: NewEdit): Promise
       .where('id', '=', last!.id)
       .execute();
   } else {
-    await s.db
-      .insertInto('outbox')
-      .values({
-        connection_id: key.connectionId,
-        record_id: key.recordId,
-        kind: key.kind,
-        type: result.op.type,
-        payload: JSON.stringify(result.op.payload),
-        base: JSON.stringify(result.op.base),
-        remote_id: key.remoteId,
-        state: 'queued',
-        attempts: 0,
-        next_attempt_at: 0,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertOp(s, key, result.op.type, result.op.payload, result.op.base);
   }
   return true;
+}
+
+/** A new op at the end of the queue, never sent. */
+export async function insertOp(s: WriteScope, key: OpKey, type: string, payload: Fields, base: Fields): Promise<void> {
+  const now = nowIso();
+  await s.db
+    .insertInto('outbox')
+    .values({
+      connection_id: key.connectionId,
+      record_id: key.recordId,
+      kind: key.kind,
+      type,
+      payload: JSON.stringify(payload),
+      base: JSON.stringify(base),
+      remote_id: key.remoteId,
+      state: 'queued',
+      attempts: 0,
+      next_attempt_at: 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import { recordState } from '../../../src-shared/domain/record-state';
+import { type OpType, recordState } from '../../../src-shared/domain/record-state';
 import { kindProfile } from '../../../src-shared/domain/remotes';
-import type { Db } from '../db/schema';
+import type { Selectable } from 'kysely';
+import type { Db, RecordsTable } from '../db/schema';
 import { nowIso, parseFields } from '../json';
 import { parseProposal } from '../records/proposal';
 
@@ -19,23 +20,24 @@ export function summaryColumns(system: SystemId, kind: RecordKind, fields: Field
   return { fields: JSON.stringify(fields), title: s.title, subtitle: s.subtitle, vendor: s.vendor, serial: s.serial, notes: s.notes };
 }
 
-/** Stores the status `recordState` derives from the record and its ops. */
-export async function recomputeStatus(db: Db, recordId: string): Promise<void> {
-  const rec = await db
-    .selectFrom('records')
-    .select(['conflict_fields', 'proposal', 'editable', 'deleted', 'remote_id', 'status'])
-    .where('id', '=', recordId)
-    .executeTakeFirst();
-  if (!rec) return;
-  const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', recordId).orderBy('id').execute();
-  const { status } = recordState({
+/** The record's state by `recordState`, from its row and its ops. */
+export async function stateOf(db: Db, rec: Pick<Selectable<RecordsTable>, 'id' | 'conflict_fields' | 'proposal' | 'editable' | 'deleted' | 'remote_id'>) {
+  const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', rec.id).orderBy('id').execute();
+  return recordState({
     remoteEditable: rec.editable === 1,
     deleted: rec.deleted === 1,
     inConflict: rec.conflict_fields !== null,
     proposal: parseProposal(rec.proposal)?.status ?? null,
     onRemote: rec.remote_id !== null,
-    ops: ops.map((o) => ({ type: o.type as 'create', state: o.state })),
+    ops: ops.map((o) => ({ type: o.type as OpType, state: o.state })),
   });
+}
+
+/** Stores the status `recordState` derives from the record and its ops. */
+export async function recomputeStatus(db: Db, recordId: string): Promise<void> {
+  const rec = await db.selectFrom('records').select(['id', 'conflict_fields', 'proposal', 'editable', 'deleted', 'remote_id']).where('id', '=', recordId).executeTakeFirst();
+  if (!rec) return;
+  const { status } = await stateOf(db, rec);
   await db.updateTable('records').set({ status, updated_at: nowIso() }).where('id', '=', recordId).execute();
 }
 
