@@ -213,7 +213,7 @@ export class ConnectionSync {
   /** Sends one op, or several in one request where the connector batches. */
   private async pushGroup(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
     // Wait for the limit while the ops are still "queued": edits made meanwhile can merge into them.
-    await this.limiter.acquire(PUSH_PRIORITY);
+    const slot = await this.limiter.acquire(PUSH_PRIORITY);
     const ops: OutboxRow[] = [];
     for (const r of ready) {
       const op = await this.o.outbox.get(r.id);
@@ -221,7 +221,7 @@ export class ConnectionSync {
     }
     if (ops.length === 0) return 'ok';
     const pushOps = await Promise.all(ops.map((op) => this.toPushOp(op)));
-    ctx.http.useHeldSlot();
+    ctx.http.useHeldSlot(slot);
     const writesBefore = ctx.http.writesSent;
     try {
       const batch = this.o.connector.batch;
