@@ -1,4 +1,4 @@
-import type { RateLimiter } from '../core/sync/rate-limiter';
+import type { LimiterSlot, RateLimiter } from '../core/sync/rate-limiter';
 import { RemoteProtocolError, RemoteUnavailable } from './remote-errors';
 
 export interface HttpRequest {
@@ -45,9 +45,12 @@ export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 const MAX_REDIRECTS = 5;
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
+/** A held slot whose holder did not pass it: its stamp stays the grant's (see RateLimiter). */
+const UNTRACKED: LimiterSlot = { sent: () => undefined, answered: () => undefined, failed: () => undefined };
+
 /** The one way connectors reach a remote: through the connection's limiter, with a timeout. */
 export class RemoteHttp {
-  private granted = 0;
+  private held: LimiterSlot | null = null;
   /** Requests that could change remote state, counted as they leave (a failure before any means nothing was applied). */
   writesSent = 0;
 
@@ -57,13 +60,13 @@ export class RemoteHttp {
    * The caller already holds a limiter slot for the next request (the engine takes it before
    * marking an op in flight, so an op waiting for the limit is still "queued" and can be coalesced).
    */
-  useHeldSlot(): void {
-    this.granted = 1;
+  useHeldSlot(slot: LimiterSlot = UNTRACKED): void {
+    this.held = slot;
   }
 
   /** Drops an unused held slot (the op never got as far as a request). */
   releaseHeldSlot(): void {
-    this.granted = 0;
+    this.held = null;
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -72,13 +75,15 @@ export class RemoteHttp {
       if (v === undefined) continue;
       for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, item);
     }
-    if (this.granted > 0) this.granted--;
-    else await this.options.limiter.acquire(req.priority ?? 0);
+    const slot = this.held ?? (await this.options.limiter.acquire(req.priority ?? 0));
+    this.held = null;
     this.options.onRequest?.();
     if (req.method !== 'GET') this.writesSent++;
     let response: Response;
     let target = url;
     for (let hop = 0; ; hop++) {
+      // The limiter times the slot by when the request was answered (see RateLimiter).
+      slot.sent();
       try {
         response = await fetch(target, {
           method: req.method,
@@ -96,8 +101,10 @@ export class RemoteHttp {
             : AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
         });
       } catch (error) {
+        slot.failed();
         throw toUnavailable(error, target);
       }
+      slot.answered();
       const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
       if (!location) break;
       await response.body?.cancel();

@@ -1,11 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
-import { RateLimiter, rateLimitBoundMs } from '../../src-main/core/sync/rate-limiter';
+import { type LimiterSlot, RateLimiter, rateLimitBoundMs } from '../../src-main/core/sync/rate-limiter';
 import { FixedWindowLimiter, perSecondAndMinute } from '../sandbox/common/fixed-window-limiter';
 
 /** Drives the limiter with a fake clock: timers still fire, but "now" is ours. */
 function fakeClock() {
   let t = 1_000_000;
   return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+/** Under fake timers: acquires a slot, advancing time 1 ms at a time until it is granted. */
+async function take(limiter: RateLimiter): Promise<LimiterSlot> {
+  let slot: LimiterSlot | undefined;
+  void limiter.acquire().then((s) => (slot = s));
+  for (let i = 0; i < 100_000 && !slot; i++) await vi.advanceTimersByTimeAsync(1);
+  if (!slot) throw new Error('never granted');
+  return slot;
 }
 
 describe('RateLimiter (client side)', () => {
@@ -83,5 +92,95 @@ describe('RateLimiter (client side)', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it('times a reported slot by its answer, not grant + margin: the next window opens a window after the answer', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 2, windowMs: 1_000 }], { marginMs: 50, now: clock.now });
+    const a = await limiter.acquire();
+    a.sent();
+    clock.advance(3);
+    a.answered();
+    const b = await limiter.acquire();
+    b.sent();
+    clock.advance(3);
+    b.answered();
+    // Full: the third waits for a's answer (t0 + 3) + 1000, not t0 + 1050.
+    expect(limiter.estimateMs(1)).toBe(1_000 - 3);
+  });
+
+  it('a slot nobody reports on keeps the grant + margin stamp', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });
+    await limiter.acquire();
+    expect(limiter.estimateMs(1)).toBe(1_050);
+  });
+
+  it('a request in flight holds its slot until answered, however late the answer', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });
+    const a = await limiter.acquire();
+    a.sent();
+    let granted = false;
+    const next = limiter.acquire().then((s) => {
+      granted = true;
+      return s;
+    });
+    // Long past grant + margin + window: still in flight, so it may yet be counted now.
+    clock.advance(5_000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(false);
+    a.answered();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(false);
+    // One window after the answer.
+    clock.advance(1_000);
+    limiter.pauseFor(0); // re-checks now (the fake clock moved without a timer firing)
+    await next;
+    expect(granted).toBe(true);
+  });
+
+  it('a failed request is stamped when it failed', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });
+    const a = await limiter.acquire();
+    a.sent();
+    clock.advance(300);
+    a.failed();
+    expect(limiter.estimateMs(1)).toBe(1_000);
+  });
+
+  /**
+   * One request at a time, as the engine pushes: the server counts each one after a delay, now and
+   * then far longer than the margin (a starved event loop, a queue), and answers 1 ms later.
+   */
+  async function lateArrivals(report: boolean): Promise<number> {
+    vi.useFakeTimers({ now: 1_700_000_000_123 });
+    try {
+      const client = new RateLimiter([{ limit: 5, windowMs: 1_000 }], { marginMs: 50 });
+      const server = new FixedWindowLimiter([{ limit: 5, windowMs: 1_000, description: '5 per 1 second' }]);
+      let seed = 7;
+      const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+      let refused = 0;
+      for (let i = 0; i < 80; i++) {
+        const slot = await take(client);
+        if (report) slot.sent();
+        await vi.advanceTimersByTimeAsync(rnd() < 0.2 ? 200 + Math.floor(rnd() * 1_500) : Math.floor(rnd() * 5));
+        if (!server.hit('user').allowed) refused++;
+        await vi.advanceTimersByTimeAsync(1);
+        if (report) slot.answered();
+      }
+      return refused;
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('is never refused by fixed windows even when requests reach the server late', async () => {
+    expect(await lateArrivals(true)).toBe(0);
+  });
+
+  it('the same late arrivals are refused when slots are timed at the grant (why answers are used)', async () => {
+    expect(await lateArrivals(false)).toBeGreaterThan(0);
   });
 });

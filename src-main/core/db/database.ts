@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from 'kysely';
 import { migrationProvider } from '../../../migrations';
 import type { Database } from './schema';
+import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
@@ -12,28 +13,97 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/** SQLite's default auto-checkpoint (pages), restored if the checkpoint worker fails. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+/** When the WAL restarts, its file is cut back to this size (at most half the checkpointer's hold size). */
+const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
+/** WAL size at which the checkpointer asks a pull to hold so that the WAL can start over. */
+const DEFAULT_HOLD_BYTES = 32 * 1024 * 1024;
+/** Prepared statements kept per connection (kysely prepares every query it runs). */
+const STATEMENT_CACHE = 300;
+
+const checkpointers = new WeakMap<Kysely<Database>, WalCheckpointer>();
+
+/**
+ * Where a long run of write transactions (a pull) can let the WAL start over: resolves at once,
+ * unless the checkpointer has asked writers to hold until it has copied the WAL (see
+ * wal-checkpointer.ts; at most a few tens of milliseconds, and the event loop stays free).
+ */
+export function checkpointPause(db: Kysely<Database>): Promise<void> {
+  return checkpointers.get(db)?.pause() ?? Promise.resolve();
+}
+
 /** Opens (creating if needed) the mirror at `path`, in WAL mode, and brings its schema up to date. */
-export async function openDatabase(path: string, options: { nativeBinding?: string } = {}): Promise<OpenedDatabase> {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+export async function openDatabase(
+  path: string,
+  options: { nativeBinding?: string; checkpoint?: Omit<WalCheckpointerOptions, 'nativeBinding' | 'onError'> } = {},
+): Promise<OpenedDatabase> {
+  const inFile = path !== ':memory:';
+  if (inFile) mkdirSync(dirname(path), { recursive: true });
   // Electron loads its own build of the addon (see scripts/electron-sqlite.mjs); Node the default one.
   const sqlite = new BetterSqlite3(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Checkpoints run in a worker (see wal-checkpointer.ts), not in whichever commit crosses the threshold.
+  let checkpointer: WalCheckpointer | undefined;
+  if (inFile) {
+    sqlite.pragma('wal_autocheckpoint = 0');
+    const holdBytes = options.checkpoint?.holdBytes ?? DEFAULT_HOLD_BYTES;
+    sqlite.pragma(`journal_size_limit = ${Math.min(WAL_SIZE_LIMIT, Math.floor(holdBytes / 2))}`);
+    checkpointer = startWalCheckpointer(path, sqlite, {
+      ...options.checkpoint,
+      holdBytes,
+      nativeBinding: options.nativeBinding,
+      onError: () => {
+        if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+      },
+    });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite, STATEMENT_CACHE) }) });
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     await db.destroy();
+    await checkpointer?.close();
     throw new Error(`Could not bring the local database at ${path} up to date (migration ${failed}): ${String(error)}`);
   }
+  if (checkpointer) checkpointers.set(db, checkpointer);
   return {
     db,
     sqlite,
     close: async () => {
       await db.destroy();
+      // After the main connection: the worker's connection is then the last one, and its final
+      // checkpoint leaves no WAL behind.
+      await checkpointer?.close();
+    },
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing costs about as much as running
+ * a small query. The same SQL text (kysely emits placeholders) reuses its statement here, least
+ * recently used first out. Safe because kysely runs one query at a time on its single connection.
+ */
+function cachingStatements(sqlite: BetterSqlite3.Database, max: number): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare: (sql: string) => {
+      let stmt = cache.get(sql);
+      if (stmt) cache.delete(sql);
+      else {
+        stmt = sqlite.prepare(sql);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, stmt);
+      return stmt;
     },
   };
 }

@@ -10,7 +10,7 @@ import type { OutboxQueries, OutboxRow } from '../outbox/outbox-queries';
 import type { SentSnapshot } from '../outbox/sent-snapshot';
 import { type BackoffPolicy, backoffMs } from './backoff';
 import type { LimitWindow } from './rate-limiter';
-import { LimiterCancelled, RateLimiter } from './rate-limiter';
+import { LimiterCancelled, type LimiterSlot, RateLimiter } from './rate-limiter';
 import type { SendLog } from './send-log';
 import type { SyncReads } from './sync-reads';
 
@@ -259,8 +259,9 @@ export class ConnectionSync {
    */
   private async pushGroup(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
     // Wait for the limit while the ops are still "queued": edits made meanwhile can merge into them.
+    let slot: LimiterSlot;
     try {
-      await this.limiter.acquire(PUSH_PRIORITY);
+      slot = await this.limiter.acquire(PUSH_PRIORITY);
     } catch (error) {
       if (error instanceof LimiterCancelled) return 'ok';
       throw error;
@@ -272,7 +273,7 @@ export class ConnectionSync {
     }
     if (ops.length === 0) return 'ok';
     const sends = await Promise.all(ops.map(async (op) => ({ op, sent: await this.o.outbox.sendSnapshot(op) })));
-    ctx.http.useHeldSlot();
+    ctx.http.useHeldSlot(slot);
     const writesBefore = ctx.http.writesSent;
     try {
       const toSend: { op: OutboxRow; sent: SentSnapshot; push: PushOp }[] = [];
