@@ -1,8 +1,8 @@
 import { rateLimitBoundMs } from '../../src-main/core/sync/rate-limiter';
 import { catalogConnector } from '../../src-main/connectors/catalog/catalog-connector';
-import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
 import { createRandom } from '../sandbox/common/random';
 import { startApp, tempDir, waitFor, waitForDrain } from '../integration/harness';
+import { spawnSandbox } from './sandbox-process';
 
 /**
  * Catalog figures, against the emulator with its limit scaled up (and ours with it, so the engine
@@ -23,7 +23,9 @@ export interface CatalogFigures {
 
 export async function benchCatalog(scale = 20): Promise<CatalogFigures> {
   const windows = catalogConnector.rateLimit.map((w) => ({ limit: w.limit * scale, windowMs: w.windowMs }));
-  const emulator = await startCatalogEmulator({ rateLimitScale: scale });
+  // The emulator in its own process, as a real remote is: its work is not the app's.
+  const sandbox = await spawnSandbox(['--only', 'catalog', '--rate-scale', String(scale)]);
+  const emulator = sandbox.description.catalog!;
   const dir = tempDir('benchsync-bench-');
   const app = await startApp(dir.path, {
     retryBackoff: { baseMs: 200, maxMs: 2_000 },
@@ -90,7 +92,7 @@ export async function benchCatalog(scale = 20): Promise<CatalogFigures> {
     };
   } finally {
     await app.close();
-    await emulator.close();
+    await sandbox.stop();
     dir.remove();
   }
 }

@@ -72,7 +72,8 @@ export class Mirror {
           .set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), sent: JSON.stringify(sent), sent_at: nowIso(), updated_at: nowIso() }))
           .where('id', '=', opId)
           .execute();
-        s.touch(op.connection_id, op.record_id);
+        // queued/unknown -> in_flight leaves the record's status as it was (pending): nothing to derive again.
+        s.note(op.connection_id, [op.record_id]);
         claimed.push(opId);
       }
       return claimed;
