@@ -34,6 +34,17 @@ describe('layering', () => {
     }
   });
 
+  it('src-main/shell-policy (the shell\'s decisions) imports neither electron, node nor the core', () => {
+    const dir = join(root, 'src-main', 'shell-policy');
+    const found = files(dir);
+    expect(found.length).toBeGreaterThan(0);
+    for (const f of found) {
+      for (const i of imports(f)) {
+        expect(i, relative(root, f)).toMatch(/^\.\/|^\.\.\/\.\.\/src-shared\//);
+      }
+    }
+  });
+
   it('the renderer reaches main only through the contract', () => {
     for (const f of files(join(root, 'src-renderer'))) {
       for (const i of imports(f)) expect(i, relative(root, f)).not.toMatch(/src-main|^node:|^electron$|better-sqlite3|kysely/);
