@@ -11,8 +11,11 @@ import type { AppCore } from '../core/app-core';
 export interface SocketLimits {
   /** Requests handled at once; further ones are not read from the socket until one is answered (TCP pushes back on the client). */
   maxInFlight: number;
-  /** Messages read but not yet handled (ws delivers a few after it is paused); more closes the socket. */
-  maxQueued: number;
+  /**
+   * Bytes of messages read but not yet handled: ws still delivers what it had read when it is
+   * paused (a read of small requests can be a thousand of them); more than this closes the socket.
+   */
+  maxQueuedBytes: number;
   /** Reply bytes waiting for the client above which no further request is read. */
   highWaterBytes: number;
   /** Reply bytes waiting for the client above which nothing more is sent and the socket is closed. One reply may exceed it (an export). */
@@ -23,7 +26,7 @@ export interface SocketLimits {
 
 export const SOCKET_LIMITS: SocketLimits = {
   maxInFlight: 16,
-  maxQueued: 256,
+  maxQueuedBytes: 4 * 1024 * 1024,
   highWaterBytes: 4 * 1024 * 1024,
   maxBufferedBytes: 64 * 1024 * 1024,
   stallMs: 30_000,
@@ -139,6 +142,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
 /** One client's requests: at most `maxInFlight` at once, read only while its replies are being read. */
 function serveSocket(socket: WebSocket, core: AppCore, limits: SocketLimits): void {
   const queue: string[] = [];
+  let queuedBytes = 0;
   let inFlight = 0;
   let paused = false;
   let closing = false;
@@ -150,10 +154,13 @@ function serveSocket(socket: WebSocket, core: AppCore, limits: SocketLimits): vo
     if (closing) return;
     closing = true;
     queue.length = 0;
+    queuedBytes = 0;
     clearInterval(drainTimer);
     drainTimer = undefined;
-    // The close frame waits behind the unread replies; ws destroys the socket if the client never answers it.
+    // The close frame waits behind the unread replies; ws destroys the socket if the client never
+    // answers it. Reading again lets the answer in (messages are ignored from now on).
     socket.close(code, reason);
+    if (paused) socket.resume();
   };
 
   const send = (message: string) => {
@@ -173,7 +180,11 @@ function serveSocket(socket: WebSocket, core: AppCore, limits: SocketLimits): vo
       shut(CLOSE.notReading, `Closed: replies were not read for ${Math.round(limits.stallMs / 1000)} s.`);
       return;
     }
-    while (queue.length > 0 && inFlight < limits.maxInFlight && socket.bufferedAmount < limits.highWaterBytes) handle(queue.shift()!);
+    while (queue.length > 0 && inFlight < limits.maxInFlight && socket.bufferedAmount < limits.highWaterBytes) {
+      const next = queue.shift()!;
+      queuedBytes -= next.length;
+      handle(next);
+    }
     const blocked = queue.length > 0 || inFlight >= limits.maxInFlight || socket.bufferedAmount >= limits.highWaterBytes;
     if (blocked && !paused) {
       paused = true;
@@ -226,11 +237,13 @@ function serveSocket(socket: WebSocket, core: AppCore, limits: SocketLimits): vo
   });
   socket.on('message', (data) => {
     if (closing) return;
-    if (queue.length >= limits.maxQueued) {
-      shut(CLOSE.tooManyRequests, `Closed: more than ${limits.maxQueued} requests were waiting.`);
+    const text = String(data);
+    if (queuedBytes + text.length > limits.maxQueuedBytes) {
+      shut(CLOSE.tooManyRequests, `Closed: more than ${Math.round(limits.maxQueuedBytes / 1048576)} MiB of requests were waiting.`);
       return;
     }
-    queue.push(String(data));
+    queue.push(text);
+    queuedBytes += text.length;
     flow();
   });
 }
