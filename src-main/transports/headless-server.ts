@@ -72,7 +72,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Compares secrets of any length and any characters in constant time (equal-length digests). */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
   return timingSafeEqual(digest(given), digest(expected));
 }
