@@ -123,6 +123,16 @@ export class ConnectionStore {
     return bound.key;
   }
 
+  /** For the list: a damaged key file leaves the connections listed (to enter their keys again); sending says why it cannot. */
+  private hasUsableKey(r: Selectable<ConnectionsTable>): boolean {
+    try {
+      return this.keyFor(r) !== null;
+    } catch (error) {
+      if (error instanceof UserFacingError) return false;
+      throw error;
+    }
+  }
+
   private async row(id: string): Promise<Selectable<ConnectionsTable>> {
     const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new UserFacingError('not_found', 'That connection no longer exists.');
@@ -136,7 +146,7 @@ export class ConnectionStore {
       name: r.name,
       baseUrl: r.base_url,
       settings: JSON.parse(r.settings) as Record<string, string>,
-      hasKey: this.keyFor(r) !== null,
+      hasKey: this.hasUsableKey(r),
       paused: r.paused === 1,
       createdAt: r.created_at,
     };
