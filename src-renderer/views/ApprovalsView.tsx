@@ -7,6 +7,7 @@ import { kindLabel, plural, systemLabel } from '../lib/format';
 import { useApprovals } from '../stores/approvals';
 import { connectionName, useConnections } from '../stores/connections';
 import { FieldValue, isEmpty, type PickLists } from './FieldValue';
+import { shown } from '../lib/bidi';
 
 /** For reviewer accounts: submissions awaiting a decision. Decisions are queued like edits and sent when online. */
 export function ApprovalsView() {
@@ -78,7 +79,7 @@ function ApprovalCard({ approval: a }: { approval: ApprovalDto }) {
     <li className="connection-card" aria-label={a.title || a.approvalId}>
       <div className="connection-head">
         <div>
-          <h3>{a.title || '(untitled)'}</h3>
+          <h3 className="remote">{shown(a.title) || '(untitled)'}</h3>
           <p className="muted">
             {a.action === 'Add' ? 'New' : 'Change to'} {connection ? kindLabel(connection.system, a.kind).toLowerCase() : a.kind} ·{' '}
             {connectionName(connections, a.connectionId)}

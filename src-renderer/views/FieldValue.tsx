@@ -1,6 +1,7 @@
 import type { Fields } from '../../src-shared/domain/record-kinds';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
-import { pickListOf, str } from '../../src-shared/domain/remotes/profile';
+import { pickListOf, str as strOf } from '../../src-shared/domain/remotes/profile';
+import { shown } from '../lib/bidi';
 import { describeCoordinates } from '../lib/coordinates';
 import { formatDateTime } from '../lib/datetime';
 import { describeDetails } from '../lib/details';
@@ -27,17 +28,18 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** A JSON value in one line: text as is, anything else as JSON. */
 function scalarText(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return shown(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
-/** A field's value as the kind profile says to show it (pick lists by name, lists as lists, times local). */
+/** A field's value as the kind profile says to show it (pick lists by name, lists as lists, times local), isolated and in logical order (lib/bidi.ts). */
 export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fields; pick: PickLists }) {
+  const str = (v: unknown) => shown(strOf(v));
   const value = fields[spec.name];
   if (isEmpty(value) && spec.input !== 'checkbox') return EMPTY;
   const pickList = pickListOf(spec);
   if (pickList) {
     const item = pick(pickList.source).find((x) => x.remoteId === str(value));
-    return <span>{item ? item.name : `Unknown (${str(value)})`}</span>;
+    return <span>{item ? shown(item.name) : `Unknown (${str(value)})`}</span>;
   }
   switch (spec.input) {
     case 'select':
@@ -69,9 +71,9 @@ export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fi
           </ul>
         );
       }
-      return <pre className="value-json">{JSON.stringify(value, null, 2)}</pre>;
+      return <pre className="value-json">{shown(JSON.stringify(value, null, 2))}</pre>;
     case 'details': {
-      if (!spec.details) return <pre className="value-json">{JSON.stringify(value, null, 2)}</pre>;
+      if (!spec.details) return <pre className="value-json">{shown(JSON.stringify(value, null, 2))}</pre>;
       const { rows, rest } = describeDetails(spec.details, value, fields[spec.details.typeField]);
       // Keys the type does not document are shown under their own names.
       const all = [...rows, ...Object.entries(rest).map(([k, v]) => ({ label: k, text: scalarText(v) }))];
@@ -79,8 +81,8 @@ export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fi
         <dl className="value-details">
           {all.map((r) => (
             <div key={r.label} style={{ display: 'contents' }}>
-              <dt>{r.label}</dt>
-              <dd>{r.text}</dd>
+              <dt>{shown(r.label)}</dt>
+              <dd>{shown(r.text)}</dd>
             </div>
           ))}
         </dl>
@@ -94,7 +96,7 @@ export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fi
       // Some systems store "none" as 0.
       return value === 0 ? EMPTY : <span>{str(value).slice(0, 10)}</span>;
     case 'coordinates':
-      return spec.coordinates ? <span>{describeCoordinates(spec.coordinates, fields, spec.name) || '—'}</span> : <span>{JSON.stringify(value)}</span>;
+      return spec.coordinates ? <span>{shown(describeCoordinates(spec.coordinates, fields, spec.name)) || '—'}</span> : <span>{shown(JSON.stringify(value))}</span>;
     default: {
       const text = str(value);
       if (/^https?:\/\//.test(text)) {

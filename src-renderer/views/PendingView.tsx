@@ -8,6 +8,7 @@ import { useSelection } from '../stores/selection';
 import { statusMessage, useSyncStatus } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { ConfirmButton } from './ConfirmButton';
+import { shown } from '../lib/bidi';
 
 /** Every queued change across connections: what it is, where it stands, and what the server said. */
 export function PendingView() {
@@ -90,7 +91,7 @@ export function PendingView() {
               <tr key={op.id} className={op.state === 'rejected' || op.state === 'failing' ? 'row-rejected' : undefined}>
                 <td>
                   <button type="button" className="link-button" onClick={() => openRecord(op)}>
-                    {op.recordTitle || '(untitled)'}
+                    <bdi>{shown(op.recordTitle) || '(untitled)'}</bdi>
                   </button>
                   <div className="muted small">{connectionName(connections, op.connectionId)}</div>
                 </td>

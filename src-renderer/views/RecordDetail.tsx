@@ -11,6 +11,7 @@ import { RecordBadges } from './Badges';
 import { FieldValue, type PickLists } from './FieldValue';
 import { QuickActionForm } from './RecordForm';
 import { ConflictPanel, PendingOps, ProposalPanel, RejectedOps } from './RecordPanels';
+import { shown } from '../lib/bidi';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -63,7 +64,7 @@ export function RecordDetail() {
     <article className="detail">
       <header className="detail-header">
         <div>
-          <h2 className={detail.deleted ? 'struck' : undefined}>{detail.title || '(untitled)'}</h2>
+          <h2 className={detail.deleted ? 'struck remote' : 'remote'}>{shown(detail.title) || '(untitled)'}</h2>
           <p className="muted">
             {connectionName(connections, detail.connectionId)} · {systemLabel(detail.system)} · {kindLabel(detail.system, detail.kind)} ·{' '}
             {detail.remoteId ? `#${detail.remoteId} on the server` : 'not on the server yet'}
@@ -99,7 +100,7 @@ export function RecordDetail() {
       {confirmDelete && canDelete ? (
         <div className="confirm" role="group" aria-label="Confirm delete">
           <p>
-            Delete “{detail.title}”? It is removed on {systemLabel(detail.system)} as soon as BenchSync can reach it; until then you can
+            Delete “<bdi>{shown(detail.title)}</bdi>”? It is removed on {systemLabel(detail.system)} as soon as BenchSync can reach it; until then you can
             discard the delete.
           </p>
           <button

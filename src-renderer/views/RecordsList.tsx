@@ -10,6 +10,7 @@ import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
+import { shown } from '../lib/bidi';
 
 const ROW_HEIGHT = 68;
 const SEARCH_DEBOUNCE_MS = 200;
@@ -277,8 +278,8 @@ function VirtualRows() {
               onClick={() => open(item.index)}
             >
               <div className="row-main">
-                <span className="row-title">{row.title || '(untitled)'}</span>
-                {row.subtitle ? <span className="row-subtitle">{row.subtitle}</span> : null}
+                <span className="row-title remote">{shown(row.title) || '(untitled)'}</span>
+                {row.subtitle ? <span className="row-subtitle remote">{shown(row.subtitle)}</span> : null}
                 <span className="row-meta">
                   {systemLabel(row.system)} · {kindLabel(row.system, row.kind)} · {row.remoteId ? `#${row.remoteId}` : 'not on the server yet'}
                 </span>

@@ -61,7 +61,9 @@ function socket(query: string, headers: Record<string, string> = {}) {
 }
 
 test('the socket refuses a client without the token, with a wrong one, or from another origin', async ({ page }) => {
-  for (const query of ['', '?token=', '?token=not-the-token']) {
+  // One non-ASCII character of the right length used to make the server throw (1006).
+  const nonAscii = `é${app.server.token.slice(1)}`;
+  for (const query of ['', '?token=', '?token=not-the-token', `?token=${encodeURIComponent(nonAscii)}`]) {
     const s = socket(query);
     await expect(s.closed).resolves.toEqual({ code: 4401, reason: 'Missing or wrong token.' });
   }
@@ -69,13 +71,21 @@ test('the socket refuses a client without the token, with a wrong one, or from a
   await expect(foreign.closed).resolves.toEqual({ code: 4401, reason: 'Wrong origin.' });
 
   // A page opened without the token in its address says what to do instead of half-working.
-  await page.goto(app.server.origin);
+  const served = await page.goto(app.server.origin);
   await expect(page.getByRole('alert')).toContainText('BenchSync core refused this window: Missing or wrong token.');
 
-  // With it, the same page works.
+  // With it, the same page works, under the CSP the server sends (not only the page's meta tag).
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/.test(m.text())) violations.push(m.text());
+  });
+  expect(served?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(served?.headers()['x-frame-options']).toBe('DENY');
+  expect(served?.headers()['x-content-type-options']).toBe('nosniff');
   await page.goto(app.server.url);
   await expect(page.getByText('No connections yet.')).toBeVisible();
   await expect(page.getByRole('alert')).toHaveCount(0);
+  expect(violations).toEqual([]);
 });
 
 test('malformed messages get a clear error and change nothing', async () => {

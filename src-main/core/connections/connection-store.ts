@@ -59,6 +59,8 @@ export class ConnectionStore {
       if (s.required && !input.settings[s.name]?.trim()) errors[s.name] = [`${s.label} is required for ${profile.label}.`];
     }
     if (!input.id && !input.apiKey) errors.apiKey = ['Enter the API key for this connection.'];
+    const keyProblem = input.apiKey === undefined ? null : apiKeyProblem(input.apiKey);
+    if (keyProblem) errors.apiKey = [keyProblem];
     if (input.id && !input.apiKey) {
       // The stored key only ever goes to the server it was entered for.
       const existing = await this.row(input.id);
@@ -121,6 +123,16 @@ export class ConnectionStore {
     return bound.key;
   }
 
+  /** For the list: a damaged key file leaves the connections listed (to enter their keys again); sending says why it cannot. */
+  private hasUsableKey(r: Selectable<ConnectionsTable>): boolean {
+    try {
+      return this.keyFor(r) !== null;
+    } catch (error) {
+      if (error instanceof UserFacingError) return false;
+      throw error;
+    }
+  }
+
   private async row(id: string): Promise<Selectable<ConnectionsTable>> {
     const r = await this.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
     if (!r) throw new UserFacingError('not_found', 'That connection no longer exists.');
@@ -134,11 +146,27 @@ export class ConnectionStore {
       name: r.name,
       baseUrl: r.base_url,
       settings: JSON.parse(r.settings) as Record<string, string>,
-      hasKey: this.keyFor(r) !== null,
+      hasKey: this.hasUsableKey(r),
       paused: r.paused === 1,
       createdAt: r.created_at,
     };
   }
+}
+
+/**
+ * Why a key cannot go into an HTTP header, or null: every connector sends it in one (Authorization,
+ * X-API-KEY), and a line break or a character beyond Latin-1 would make each request fail before it
+ * leaves (shown as "offline"). The key's characters are not repeated (it is a secret).
+ */
+export function apiKeyProblem(key: string): string | null {
+  if (/[\r\n]/.test(key)) return 'The key has a line break in it. Paste the key alone, on one line.';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(key)) return 'The key has an invisible control character in it. Copy the key again from where it was issued.';
+  const beyond = [...key].findIndex((c) => c.codePointAt(0)! > 0xff);
+  if (beyond >= 0) {
+    return `The key has a character that cannot be sent to a server (position ${beyond + 1}: not plain text such as letters, digits and punctuation). Copy the key again from where it was issued.`;
+  }
+  return null;
 }
 
 /** A key stored with the base URL it belongs to. */

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { UserFacingError } from '../errors';
 
 /**
  * API keys live outside the database, in one file of the data folder, each encrypted by the
@@ -26,13 +27,20 @@ export class SecretStore {
 
   get(id: string): string | null {
     const blob = this.read()[id];
-    return blob === undefined ? null : this.cipher.decrypt(blob);
+    if (blob === undefined) return null;
+    try {
+      return this.cipher.decrypt(blob);
+    } catch {
+      // The cipher's own message may quote the blob.
+      throw this.damaged(`the key of connection ${id} could not be decrypted (${this.cipher.description})`);
+    }
   }
 
   has(id: string): boolean {
     return this.read()[id] !== undefined;
   }
 
+  /** Refuses to write over a damaged file: the other keys in it would be lost. */
   set(id: string, secret: string): void {
     this.write({ ...this.read(), [id]: this.cipher.encrypt(secret) });
   }
@@ -43,9 +51,36 @@ export class SecretStore {
     this.write(all);
   }
 
+  /**
+   * The problem and the file, never what is in it: a parser's message quotes the text around the
+   * error, and that text is a key.
+   */
+  private damaged(problem: string): UserFacingError {
+    return new UserFacingError(
+      'unavailable',
+      `The key file ${this.path} is damaged: ${problem}. BenchSync has not changed it; move it aside and enter the connections' API keys again.`,
+    );
+  }
+
   private read(): Record<string, string> {
     if (!existsSync(this.path)) return {};
-    return JSON.parse(readFileSync(this.path, 'utf8')) as Record<string, string>;
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UserFacingError('unavailable', `The key file ${this.path} cannot be read${code ? ` (${code})` : ''}.`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw this.damaged('it is not valid JSON');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw this.damaged('it does not hold a JSON object');
+    const entries = Object.entries(value);
+    if (entries.some(([, v]) => typeof v !== 'string')) throw this.damaged('an entry is not a string');
+    return Object.fromEntries(entries) as Record<string, string>;
   }
 
   private write(all: Record<string, string>): void {
