@@ -115,6 +115,8 @@ class Trial {
   private readonly decisionQueue: Decision[] = [];
   /** Markers with an edit call awaiting the app's reply. */
   private readonly busy = new Set<string>();
+  /** Local ids of proposal records seen in conflict while the trial ran (each counted once). */
+  private readonly conflicted = new Set<string>();
 
   constructor(
     private readonly kind: TrialKind,
@@ -281,8 +283,10 @@ class Trial {
   private async update(record: IntendedRecord, rename: boolean): Promise<void> {
     if (record.system.proposals) {
       // An edit merges into a refused op of the record: the torture's random edits are made on clean records only.
-      const got = await this.app!.call('records.get', { id: record.localId });
-      const detail = got.ok ? (got.value as RecordDetail) : undefined;
+      // (The app may be killed meanwhile: then nothing was sent.)
+      const got = await this.app!.call('records.get', { id: record.localId }).catch(() => undefined);
+      const detail = got?.ok ? (got.value as RecordDetail) : undefined;
+      if (detail?.status === 'conflict') this.sawConflict(record.localId!, String(detail.fields.name));
       if (!detail || detail.ops.some((o) => o.state === 'rejected' || o.state === 'failing')) return;
       // While a proposal awaits a decision the app refuses edits; try that now and then (the refusal is expected).
       if (detail.status === 'awaiting_approval' && this.r.chance(0.7)) return;
@@ -426,6 +430,7 @@ class Trial {
       const got = await this.app!.call('records.get', { id: record.localId });
       if (!got.ok) continue;
       const detail = got.value as RecordDetail;
+      if (detail.status === 'conflict') this.sawConflict(record.localId!, String(detail.fields.name));
       if (detail.proposal?.status === 'Rejected' && detail.ops.length === 0) candidates.push({ record, detail });
     }
     if (candidates.length === 0) return;
@@ -731,7 +736,10 @@ class Trial {
         }
       }
       this.takeDecisions();
-      if (!sending && pending === 0 && !ops.some((o) => o.state === 'held_decision')) {
+      await this.noteConflicts();
+      // Held ops (for a decision, or behind a conflict a later pull may end) still have to go out; refused ones never will.
+      const settled = ops.every((o) => o.state === 'rejected' || o.state === 'failing');
+      if (!sending && pending === 0 && settled) {
         const waiting = await this.awaitingInApp();
         if (waiting === 0) {
           this.note(`  everything decided after ${rounds} round(s)`);
@@ -742,6 +750,25 @@ class Trial {
       await sleep(120);
     }
     this.note('  ! proposals still undecided or unknown to the app after the end\'s decisions');
+  }
+
+  /**
+   * Proposal remotes: a record in conflict while the trial runs. Nobody but the trial's user edits,
+   * and the administrator only decides the user's own proposals, so any conflict is the app's
+   * own, even one a later pull ends (counted once per record; the end's check counts what is left).
+   */
+  private async noteConflicts(): Promise<void> {
+    for (const desk of this.desks.values()) {
+      const page = await this.app!.value<{ items: { id: string; title: string }[] }>('records.list', { connectionId: this.connectionIds.get(desk.system.id), kind: desk.system.kind, status: 'conflict', limit: 500 });
+      for (const item of page.items) this.sawConflict(item.id, item.title);
+    }
+  }
+
+  private sawConflict(id: string, title: string): void {
+    if (this.conflicted.has(id)) return;
+    this.conflicted.add(id);
+    this.counts.selfConflicts++;
+    this.note(`  ! self-conflict (seen while running): "${title}"`);
   }
 
   /** Records of proposal remotes the app shows as awaiting a decision. */
@@ -759,9 +786,15 @@ class Trial {
     const ops = await app.value<{ type: string; state: string; recordTitle: string; error: string | null; attempts: number }[]>('outbox.list', {});
     this.counts.stuck += ops.length;
     for (const op of ops) this.note(`  ! stuck op: ${op.type} "${op.recordTitle}" ${op.state} after ${op.attempts} attempts${op.error ? `: ${op.error}` : ''}`);
-    const conflicts = await app.value<{ total: number; items: { title: string }[] }>('records.list', { status: 'conflict', limit: 500 });
-    this.counts.selfConflicts += conflicts.total;
-    for (const c of conflicts.items) this.note(`  ! self-conflict: "${c.title}"`);
+    const conflicts = await app.value<{ total: number; items: { id: string; title: string }[] }>('records.list', { status: 'conflict', limit: 500 });
+    for (const c of conflicts.items) {
+      if (this.conflicted.has(c.id)) {
+        this.note(`  ! still in conflict: "${c.title}" (counted when first seen)`);
+        continue;
+      }
+      this.counts.selfConflicts++;
+      this.note(`  ! self-conflict: "${c.title}"`);
+    }
 
     for (const desk of this.desks.values()) {
       await desk.scanSurely();
