@@ -66,7 +66,7 @@ const DRAIN_MS: Record<TrialKind, number> = { crash: 10_000, quit: 10_000, fault
 /** At the end, how long the administrator may keep accepting what the app proposes (held edits go out after each decision). */
 const DECIDE_ALL_MS = 12_000;
 /** How often a trial has a reviewer connection deciding through the app as well. */
-const REVIEWER_CHANCE = 0.5;
+const REVIEWER_CHANCE = 0.35;
 const MAX_LOG_LINES = 400;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -157,7 +157,7 @@ class Trial {
     this.note(`connected${withReviewer ? ' (with a reviewer connection)' : ''}; ${this.baseline.size} demo records in the mirror`);
     for (const desk of this.desks.values()) await desk.scanSurely();
     this.takeDecisions();
-    for (const desk of this.desks.values()) desk.startBackground(150, 700, 0.5);
+    for (const desk of this.desks.values()) desk.startBackground(250, 900, 0.6);
 
     if (this.kind === 'faults') {
       for (let i = 0; i < 3; i++) this.changeFaults();
