@@ -13,18 +13,26 @@ export interface IntendedRecord {
   localId: string | null;
   fields: Fields;
   deleted: boolean;
+  /**
+   * Proposal remotes: an administrator rejected this record's Add and the user has not edited or
+   * resubmitted it since, so it must not be live (the app keeps showing the rejected proposal).
+   */
+  rejectedAdd?: boolean;
 }
 
 /** An edit the app had not answered when it died: resolved by reading after the restart. */
 export type UnknownEdit =
   | { type: 'create'; record: IntendedRecord }
   | { type: 'update'; record: IntendedRecord; fields: Fields }
-  | { type: 'delete'; record: IntendedRecord };
+  | { type: 'delete'; record: IntendedRecord }
+  /** Proposal remotes: the user's follow-up on a rejected proposal (`fields`: the proposal's values). */
+  | { type: 'resubmit'; record: IntendedRecord; approvalId: string; fields: Fields }
+  | { type: 'discard'; record: IntendedRecord; approvalId: string; action: 'Add' | 'Change' };
 
 export interface Counts {
   /** An intended create missing on the remote, or an intended field value not there. */
   lost: number;
-  /** Extra remote copies of one intended record. */
+  /** Extra remote copies of one intended record; for proposal remotes also one proposal filed twice. */
   duplicates: number;
   /** A deleted record still on the remote. */
   resurrected: number;
@@ -32,7 +40,11 @@ export interface Counts {
   unintended: number;
   /** Records the trial never touched (the emulators' demo data) that changed on the remote. */
   collateral: number;
-  /** Ops still in the outbox (queued, in flight, held or rejected) after the drain window. */
+  /**
+   * Ops still in the outbox (queued, in flight, held or rejected) after the drain window; for
+   * proposal remotes also proposals still pending after the administrator decided everything, or
+   * decided there but still shown as awaiting a decision in the app.
+   */
   stuck: number;
   /** Records in conflict: nobody else edits in this test, so any conflict is the app's own. */
   selfConflicts: number;

@@ -8,7 +8,8 @@ import { AppChild, AppGone } from './app-child';
 import type { AppProcessConfig } from './app-process';
 import type { AppLauncher } from './bundle';
 import { type Counts, canonical, closest, differingFields, type IntendedRecord, type UnknownEdit, zeroCounts } from './model';
-import { type Started, TORTURE_SYSTEMS, type TortureSystem, type TortureSystemId } from './systems';
+import { type Decision, ProposalDesk } from './proposals';
+import { type RemoteApprovalRow, type Started, TORTURE_SYSTEMS, type TortureSystem, type TortureSystemId } from './systems';
 
 /**
  * One trial: fresh emulators and a fresh data dir, a few records, random edits under a seeded
@@ -23,6 +24,13 @@ import { type Started, TORTURE_SYSTEMS, type TortureSystem, type TortureSystemId
  * The seed fixes every choice the driver makes (ops, values, faults, kill points, the emulators'
  * own fault dice); the OS scheduler is not seeded, so a replay follows the same script but may
  * interleave differently with the app's timers.
+ *
+ * Remotes whose writes are proposals (BrainSTEM consumables) also have an administrator, played
+ * by the driver over HTTP (`proposals.ts`): it accepts or rejects pending approvals at random
+ * times (also while the app is down), and at the end accepts everything still pending. In some
+ * trials the app decides too, through a reviewer connection. The model follows the decisions:
+ * a rejected Add is not live (until the user edits or resubmits it), a rejected Change leaves the
+ * live values of the fields it changed (unless the user has changed them again since).
  */
 export type TrialKind = 'crash' | 'faults' | 'quit';
 
@@ -44,6 +52,8 @@ export const APP_CONFIG: AppProcessConfig = {
     // edits still queued or backing off (where a pull must merge, not conflict or overwrite).
     pullIntervalMs: 1_000,
     requestTimeoutMs: 3_000,
+    // Decisions are seconds apart here, not minutes.
+    proposalPollMs: 250,
   },
   // Under the emulators' scaled limits (Catalog ×25: 50/s, 1250/min), so 429s come only from storms.
   rateLimit: [
@@ -53,6 +63,10 @@ export const APP_CONFIG: AppProcessConfig = {
 };
 const EMULATOR_RATE_LIMIT_SCALE = 25;
 const DRAIN_MS: Record<TrialKind, number> = { crash: 10_000, quit: 10_000, faults: 15_000 };
+/** At the end, how long the administrator may keep accepting what the app proposes (held edits go out after each decision). */
+const DECIDE_ALL_MS = 12_000;
+/** How often a trial has a reviewer connection deciding through the app as well. */
+const REVIEWER_CHANCE = 0.35;
 const MAX_LOG_LINES = 400;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -93,6 +107,16 @@ class Trial {
   private readonly unknown: UnknownEdit[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextMarker = 1;
+  /** The administrator of each proposal remote. */
+  private readonly desks = new Map<TortureSystemId, ProposalDesk>();
+  /** Reviewer connections (an administrator's token in the app), per proposal remote. */
+  private readonly reviewerIds = new Map<TortureSystemId, string>();
+  /** Decisions seen on the remote, waiting until their record's outcome is known to the model. */
+  private readonly decisionQueue: Decision[] = [];
+  /** Markers with an edit call awaiting the app's reply. */
+  private readonly busy = new Set<string>();
+  /** Local ids of proposal records seen in conflict while the trial ran (each counted once). */
+  private readonly conflicted = new Set<string>();
 
   constructor(
     private readonly kind: TrialKind,
@@ -114,14 +138,26 @@ class Trial {
     const app = AppChild.start(this.launcher, this.dataDir, APP_CONFIG);
     this.starting = app.catch(() => undefined);
     const seeds = TORTURE_SYSTEMS.map(() => this.r.int(1, 2 ** 31 - 1));
-    const started = await Promise.all(TORTURE_SYSTEMS.map((system, i) => system.start(seeds[i]!, EMULATOR_RATE_LIMIT_SCALE)));
-    TORTURE_SYSTEMS.forEach((system, i) => this.remotes.set(system.id, started[i]!));
+    const own = TORTURE_SYSTEMS.filter((system) => !system.sameRemoteAs);
+    const started = await Promise.all(own.map((system) => system.start(seeds[TORTURE_SYSTEMS.indexOf(system)]!, EMULATOR_RATE_LIMIT_SCALE)));
+    own.forEach((system, i) => this.remotes.set(system.id, started[i]!));
+    for (const system of TORTURE_SYSTEMS) if (system.sameRemoteAs) this.remotes.set(system.id, this.remotes.get(system.sameRemoteAs)!);
+    for (const system of TORTURE_SYSTEMS) {
+      if (!system.proposals) continue;
+      // Its own dice: its timing is not the driver's, so it must not shift the driver's choices.
+      const desk = new ProposalDesk(system, this.remote(system), createRandom(this.r.int(1, 2 ** 31 - 1)), this.counts, (m) => this.note(m));
+      this.desks.set(system.id, desk);
+    }
+    const withReviewer = this.r.chance(REVIEWER_CHANCE);
     await this.seedRemotes();
     for (const system of TORTURE_SYSTEMS) this.demoBefore.set(system.id, await this.demoRecords(system));
     this.app = await app;
     this.note(`app started (pid ${this.app.pid})`);
-    await this.connectAll();
-    this.note(`connected; ${this.baseline.size} demo records in the mirror`);
+    await this.connectAll(withReviewer);
+    this.note(`connected${withReviewer ? ' (with a reviewer connection)' : ''}; ${this.baseline.size} demo records in the mirror`);
+    for (const desk of this.desks.values()) await desk.scanSurely();
+    this.takeDecisions();
+    for (const desk of this.desks.values()) desk.startBackground(250, 900, 0.6);
 
     if (this.kind === 'faults') {
       for (let i = 0; i < 3; i++) this.changeFaults();
@@ -142,10 +178,11 @@ class Trial {
   }
 
   async cleanup(): Promise<void> {
+    for (const desk of this.desks.values()) await desk.stopBackground().catch(() => undefined);
     for (const t of this.timers) clearTimeout(t);
     const app = this.app ?? (await this.starting);
     await app?.kill().catch(() => undefined);
-    for (const { emulator } of this.remotes.values()) await emulator.close().catch(() => undefined);
+    for (const { emulator } of new Set(this.remotes.values())) await emulator.close().catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
   }
 
@@ -165,18 +202,37 @@ class Trial {
     }
   }
 
-  private async connectAll(): Promise<void> {
+  private async connectAll(withReviewer: boolean): Promise<void> {
     const app = this.app!;
+    let connections = 0;
     for (const system of TORTURE_SYSTEMS) {
       const started = this.remote(system);
-      const { settings, apiKey } = system.connection(started);
-      const c = await app.value<{ id: string }>('connections.save', { system: system.id, name: system.id, baseUrl: started.emulator.baseUrl, settings, apiKey });
-      this.connectionIds.set(system.id, c.id);
+      if (system.sameRemoteAs) this.connectionIds.set(system.id, this.connectionIds.get(system.sameRemoteAs)!);
+      else {
+        const { settings, apiKey } = system.connection(started);
+        const c = await app.value<{ id: string }>('connections.save', { system: system.appSystem, name: system.id, baseUrl: started.emulator.baseUrl, settings, apiKey });
+        this.connectionIds.set(system.id, c.id);
+        connections++;
+      }
+      if (system.proposals && withReviewer) {
+        const reviewer = system.proposals.reviewer(started);
+        const rc = await app.value<{ id: string }>('connections.save', { system: system.appSystem, name: `${system.id} (reviewer)`, baseUrl: started.emulator.baseUrl, ...reviewer });
+        this.reviewerIds.set(system.id, rc.id);
+        connections++;
+      }
     }
     await this.waitUntil('the first pulls', 10_000, async () => {
       const statuses = await app.value<{ lastPullAt: string | null }[]>('sync.status');
-      return statuses.length === TORTURE_SYSTEMS.length && statuses.every((s) => s.lastPullAt);
+      return statuses.length === connections && statuses.every((s) => s.lastPullAt);
     });
+    // The random consumables use the remote's suppliers: the app's picker must offer each of them.
+    for (const system of TORTURE_SYSTEMS) {
+      const wanted = this.remote(system).facts.suppliers?.split(',');
+      if (!wanted) continue;
+      const picker = await app.value<{ remoteId: string }[]>('categories.list', { connectionId: this.connectionIds.get(system.id), source: 'suppliers' });
+      const missing = wanted.filter((id) => !picker.some((p) => p.remoteId === id));
+      if (missing.length > 0) throw new Error(`${system.id}: the app's supplier picker lacks ${missing.join(', ')}`);
+    }
     // The seeded records are found by their names (each has a random token); everything else
     // already there is demo data.
     for (const system of TORTURE_SYSTEMS) {
@@ -196,10 +252,11 @@ class Trial {
     if (!this.app!.alive) await this.restart();
     const roll = this.r.next();
     if (roll < faultChance) this.changeFaults();
-    else if (roll < faultChance + 0.22) await this.create(this.r.pick(TORTURE_SYSTEMS));
-    else if (roll < faultChance + 0.5) await this.updateSome(false);
-    else if (roll < faultChance + 0.57) await this.deleteSome();
-    else if (roll < faultChance + 0.72) await this.editAgainWhileReplyLost();
+    else if (roll < faultChance + 0.2) await this.create(this.r.pick(TORTURE_SYSTEMS));
+    else if (roll < faultChance + 0.44) await this.updateSome(false);
+    else if (roll < faultChance + 0.54) await this.proposalStep();
+    else if (roll < faultChance + 0.6) await this.deleteSome();
+    else if (roll < faultChance + 0.73) await this.editAgainWhileReplyLost();
     else if (roll < faultChance + 0.85) await this.renameWhileCreateRetried();
     else if (roll < faultChance + 0.92) await this.syncNow();
     else await this.pause(this.r.int(20, 300));
@@ -219,14 +276,30 @@ class Trial {
     if (!reply?.ok) return undefined;
     record.localId = (reply.value as { id: string }).id;
     this.model.push(record);
+    this.flushDecisions();
     return record;
   }
 
   private async update(record: IntendedRecord, rename: boolean): Promise<void> {
+    if (record.system.proposals) {
+      // An edit merges into a refused op of the record: the torture's random edits are made on clean records only.
+      // (The app may be killed meanwhile: then nothing was sent.)
+      const got = await this.app!.call('records.get', { id: record.localId }).catch(() => undefined);
+      const detail = got?.ok ? (got.value as RecordDetail) : undefined;
+      if (detail?.status === 'conflict') this.sawConflict(record.localId!, String(detail.fields.name));
+      if (!detail || detail.ops.some((o) => o.state === 'rejected' || o.state === 'failing')) return;
+      // While a proposal awaits a decision the app refuses edits; try that now and then (the refusal is expected).
+      if (detail.status === 'awaiting_approval' && this.r.chance(0.7)) return;
+    }
     const fields = record.system.change(this.r, record.fields, rename);
     this.note(`update ${record.system.id} ${record.marker} ${short(fields)}`);
     const reply = await this.edit({ type: 'update', record, fields }, 'records.update', { id: record.localId, fields });
-    if (reply?.ok) Object.assign(record.fields, fields);
+    if (reply?.ok) {
+      Object.assign(record.fields, fields);
+      // An edit of a rejected Add proposes it again (a new create with the edited values).
+      record.rejectedAdd = false;
+    }
+    this.flushDecisions();
   }
 
   private async remove(record: IntendedRecord): Promise<void> {
@@ -242,7 +315,7 @@ class Trial {
   }
 
   private async deleteSome(): Promise<void> {
-    const record = this.pickLive();
+    const record = this.pickLive(true);
     if (record) await this.remove(record);
   }
 
@@ -250,18 +323,19 @@ class Trial {
   private async editAgainWhileReplyLost(): Promise<void> {
     const record = this.pickLive();
     if (!record) return;
-    this.remote(record.system).emulator.faults.queue({ kind: 'reset-after-commit', method: record.system.updateMethod });
-    this.note(`fault: next ${record.system.updateMethod} on ${record.system.id} loses its reply`);
+    const { system } = record;
+    this.remote(system).emulator.faults.queue({ kind: 'reset-after-commit', method: system.updateMethod, pathIncludes: system.updatePath });
+    this.note(`fault: next ${system.updateMethod} on ${system.id} loses its reply`);
     await this.update(record, false);
     await this.pause(this.r.int(10, 300));
-    if (this.r.chance(0.2)) await this.remove(record);
+    if (system.memberDeletes && this.r.chance(0.2)) await this.remove(record);
     else await this.update(record, this.r.chance(0.3));
   }
 
   /** A known bug class: a create whose reply is lost, renamed while the create is being retried. */
   private async renameWhileCreateRetried(): Promise<void> {
     const system = this.r.pick(TORTURE_SYSTEMS);
-    this.remote(system).emulator.faults.queue({ kind: 'reset-after-commit', method: system.createMethod });
+    this.remote(system).emulator.faults.queue({ kind: 'reset-after-commit', method: system.createMethod, pathIncludes: system.createPath });
     this.note(`fault: next ${system.createMethod} on ${system.id} loses its reply`);
     const record = await this.create(system);
     if (!record) return;
@@ -278,9 +352,13 @@ class Trial {
   /** Sends an edit; when the app dies first, the edit's outcome is unknown until read after the restart. */
   private async edit(edit: UnknownEdit, method: string, payload: unknown): Promise<DispatchReply | undefined> {
     const app = this.app!;
+    this.busy.add(edit.record.marker);
     try {
       const reply = await app.call(method, payload);
-      if (!reply.ok) {
+      if (!reply.ok && edit.record.system.proposals && reply.error.code === 'conflict' && /awaits an administrator/.test(reply.error.message)) {
+        // The app's rule: no edit on top of a proposal awaiting a decision. Not an error of the app.
+        this.note(`  ${method} refused as it should be: ${reply.error.message}`);
+      } else if (!reply.ok) {
         this.counts.editErrors++;
         this.note(`  ! ${method} refused: ${reply.error.code}: ${reply.error.message}`);
       }
@@ -293,6 +371,164 @@ class Trial {
       } else this.note(`  ${method} ${edit.record.marker}: no reply before the app died (outcome unknown)`);
       this.unknown.push(edit);
       return undefined;
+    } finally {
+      this.busy.delete(edit.record.marker);
+    }
+  }
+
+  // ---- proposals: the administrator, a reviewer connection, the user's follow-ups -----------
+
+  /** One step of the approval workflow, on a random proposal remote. */
+  private async proposalStep(): Promise<void> {
+    const systems = TORTURE_SYSTEMS.filter((s) => s.proposals);
+    if (systems.length === 0) return;
+    const system = this.r.pick(systems);
+    const roll = this.r.next();
+    if (roll < 0.25) await this.desk(system).decideSome(this.r.int(1, 3), 'now').catch((e) => this.note(`  admin could not read the approvals: ${String(e).slice(0, 120)}`));
+    else if (roll < 0.45 && this.reviewerIds.has(system.id)) await this.reviewerDecides(system);
+    else if (roll < 0.7) await this.followUp(system);
+    else await this.editWhileProposalInFlight(system);
+    this.takeDecisions();
+  }
+
+  /**
+   * The app's own reviewer connection decides a pending approval (queued like any edit), now and
+   * then with the decision's reply lost.
+   */
+  private async reviewerDecides(system: TortureSystem): Promise<void> {
+    const desk = this.desk(system);
+    const connectionId = this.reviewerIds.get(system.id)!;
+    const queue = await this.app!.value<{ approvalId: string; status: string; queuedDecision: string | null; fields: Fields }[]>('approvals.list', { connectionId });
+    await desk.scan().catch(() => undefined);
+    const open = queue.filter((a) => a.status === 'Pending' && !a.queuedDecision && system.markerOf(a.fields) && desk.isPending(a.approvalId) && !desk.claimed.has(a.approvalId));
+    if (open.length === 0) return;
+    const a = this.r.pick(open);
+    const decision = this.r.chance(0.65) ? 'accept' : 'reject';
+    desk.claimed.add(a.approvalId);
+    if (this.r.chance(0.4)) {
+      this.remote(system).emulator.faults.queue({ kind: 'reset-after-commit', method: 'PATCH', pathIncludes: system.proposals!.decisionPath(a.approvalId) });
+      this.note(`fault: the reviewer's decision on ${a.approvalId.slice(0, 8)} loses its reply`);
+    }
+    this.note(`reviewer connection: ${decision} ${system.markerOf(a.fields)} ${a.approvalId.slice(0, 8)}`);
+    try {
+      const reply = await this.app!.call('approvals.decide', { connectionId, approvalId: a.approvalId, decision });
+      if (!reply.ok) {
+        this.counts.editErrors++;
+        this.note(`  ! approvals.decide refused: ${reply.error.code}: ${reply.error.message}`);
+      }
+    } catch (error) {
+      // Queued or not: the end finds out (a claimed approval with no decision queued is decided by the administrator).
+      if (!(error instanceof AppGone)) throw error;
+      this.note('  approvals.decide: no reply before the app died (outcome unknown)');
+    }
+  }
+
+  /** The user resubmits or discards a proposal an administrator rejected. */
+  private async followUp(system: TortureSystem): Promise<void> {
+    const candidates: { record: IntendedRecord; detail: RecordDetail }[] = [];
+    for (const record of this.model.filter((m) => m.system === system && !m.deleted && m.localId)) {
+      const got = await this.app!.call('records.get', { id: record.localId });
+      if (!got.ok) continue;
+      const detail = got.value as RecordDetail;
+      if (detail.status === 'conflict') this.sawConflict(record.localId!, String(detail.fields.name));
+      if (detail.proposal?.status === 'Rejected' && detail.ops.length === 0) candidates.push({ record, detail });
+    }
+    if (candidates.length === 0) return;
+    const { record, detail } = this.r.pick(candidates);
+    const proposal = detail.proposal!;
+    // The app knows of the rejection, so a scan now sees it too: the model takes it before the follow-up.
+    await this.desk(system).scanSurely().catch(() => undefined);
+    this.takeDecisions();
+    if (this.r.chance(0.6)) {
+      this.note(`resubmit ${system.id} ${record.marker} (${proposal.action} ${proposal.approvalId.slice(0, 8)})`);
+      const edit: UnknownEdit = { type: 'resubmit', record, approvalId: proposal.approvalId, fields: trackedOf(system, proposal.fields) };
+      const reply = await this.edit(edit, 'records.resubmitProposal', { id: record.localId });
+      if (reply?.ok) this.resubmitted(edit);
+    } else {
+      this.note(`discard proposal ${system.id} ${record.marker} (${proposal.action} ${proposal.approvalId.slice(0, 8)})`);
+      const edit: UnknownEdit = { type: 'discard', record, approvalId: proposal.approvalId, action: proposal.action };
+      const reply = await this.edit(edit, 'records.discardProposal', { id: record.localId });
+      if (reply?.ok) this.discarded(edit);
+    }
+    this.flushDecisions();
+  }
+
+  private resubmitted(edit: Extract<UnknownEdit, { type: 'resubmit' }>): void {
+    const { record } = edit;
+    Object.assign(record.fields, edit.fields);
+    record.rejectedAdd = false;
+    const approval = this.desk(record.system).approval(edit.approvalId);
+    if (approval) this.desk(record.system).resubmitted(record.marker, approval);
+    else this.note(`  (resubmitted ${edit.approvalId.slice(0, 8)}, which the administrator never saw)`);
+  }
+
+  private discarded(edit: Extract<UnknownEdit, { type: 'discard' }>): void {
+    // A discarded Add is gone; a discarded Change leaves the live record (the model already has its values).
+    if (edit.action === 'Add') edit.record.deleted = true;
+  }
+
+  /** An edit while the record's proposal is on the wire: it must wait for the decision, then be proposed on top. */
+  private async editWhileProposalInFlight(system: TortureSystem): Promise<void> {
+    const faults = this.remote(system).emulator.faults;
+    const before = faults.current.latencyMs;
+    faults.set({ latencyMs: this.r.int(150, 350) });
+    this.note(`fault: ${system.id} latency ${faults.current.latencyMs} ms (an edit while a proposal is on its way)`);
+    const live = this.model.filter((m) => m.system === system && !m.deleted && m.localId);
+    const record = live.length > 0 && this.r.chance(0.5) ? this.r.pick(live) : await this.create(system);
+    if (record && live.includes(record)) await this.update(record, false);
+    await this.pause(this.r.int(20, 120));
+    if (record && this.app!.alive) await this.update(record, this.r.chance(0.3));
+    faults.set({ latencyMs: before });
+  }
+
+  private desk(system: TortureSystem): ProposalDesk {
+    return this.desks.get(system.id)!;
+  }
+
+  /** Moves what the administrators saw decided into the model's queue, and applies what can be. */
+  private takeDecisions(): void {
+    for (const desk of this.desks.values()) this.decisionQueue.push(...desk.takeDecisions());
+    this.flushDecisions();
+  }
+
+  /**
+   * Applies queued decisions to the model, oldest first, except for records whose edits have an
+   * unknown outcome or await a reply (their decisions wait, in order, until the model knows them).
+   */
+  private flushDecisions(): void {
+    for (const desk of this.desks.values()) this.decisionQueue.push(...desk.takeDecisions());
+    const waiting = new Set([...this.busy, ...this.unknown.map((u) => u.record.marker)]);
+    const kept: Decision[] = [];
+    for (const d of this.decisionQueue) {
+      const record = this.model.find((m) => m.marker === d.marker && m.system.proposals);
+      if (!record || waiting.has(d.marker) || kept.some((k) => k.marker === d.marker)) {
+        kept.push(d);
+        continue;
+      }
+      this.applyDecision(record, d.approval, d.live);
+    }
+    this.decisionQueue.splice(0, this.decisionQueue.length, ...kept);
+  }
+
+  /** What a decision does to the user's intent (an acceptance changes nothing: the intent was already the proposal's). */
+  private applyDecision(record: IntendedRecord, a: RemoteApprovalRow, live: Fields | undefined): void {
+    const { system } = record;
+    this.note(`  model: ${a.action} ${a.id.slice(0, 8)} of ${record.marker} ${a.status.toLowerCase()}`);
+    if (a.status !== 'Rejected') return;
+    const proposed = trackedOf(system, a.fields);
+    if (a.action === 'Add') {
+      // Rejected as the user left it: not live. Edited since (held while it was pending): the edit proposes it again.
+      if (differingFields(system, record.fields, proposed).length === 0) record.rejectedAdd = true;
+      return;
+    }
+    if (!live) {
+      this.note(`  ! model: the live record of rejected Change ${a.id.slice(0, 8)} is not on the remote`);
+      return;
+    }
+    // Each field the Change changed keeps its live value, unless the user has set it again since.
+    for (const k of system.tracked) {
+      if (!(k in proposed) || canonical(proposed[k]) === canonical(live[k])) continue;
+      if (canonical(record.fields[k]) === canonical(proposed[k])) record.fields[k] = live[k];
     }
   }
 
@@ -365,6 +601,7 @@ class Trial {
     this.app = await AppChild.start(this.launcher, this.dataDir, APP_CONFIG);
     this.note(`restarted (pid ${this.app.pid})`);
     await this.resolveUnknown();
+    this.takeDecisions();
   }
 
   /** Learns from the app's own records whether edits that got no reply were written; never guesses. */
@@ -379,7 +616,15 @@ class Trial {
         continue;
       }
       const got = await app.call('records.get', { id: record.localId });
-      const detail = got.ok ? (got.value as { fields: Fields; deleted: boolean }) : undefined;
+      const detail = got.ok ? (got.value as RecordDetail) : undefined;
+      if (u.type === 'resubmit' || u.type === 'discard') {
+        // Either takes the rejected proposal off the record (a resubmission files a new one).
+        const written = !detail || detail.proposal?.approvalId !== u.approvalId || detail.ops.length > 0;
+        this.note(`  unknown ${u.type} ${record.marker}: ${written ? 'it was written' : 'it was not written'}`);
+        if (written && u.type === 'resubmit') this.resubmitted(u);
+        if (written && u.type === 'discard') this.discarded(u);
+        continue;
+      }
       if (u.type === 'delete') {
         record.deleted = !detail || detail.deleted;
         this.note(`  unknown delete ${record.marker}: ${record.deleted ? 'it was written' : 'it was not written'}`);
@@ -392,8 +637,10 @@ class Trial {
         continue;
       }
       const before = Object.fromEntries(Object.keys(u.fields).map((k) => [k, record.fields[k]]));
+      if (record.system.proposals) detail.fields = intendedView(record.system, detail);
       if (differingFields(record.system, u.fields, detail.fields).length === 0) {
         Object.assign(record.fields, u.fields);
+        record.rejectedAdd = false;
         this.note(`  unknown update ${record.marker}: it was written`);
       } else if (differingFields(record.system, before, detail.fields).length === 0) {
         this.note(`  unknown update ${record.marker}: it was not written`);
@@ -410,13 +657,15 @@ class Trial {
 
   private async finish(): Promise<void> {
     if (!this.app!.alive) await this.restart();
+    for (const desk of this.desks.values()) await desk.stopBackground();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    for (const { emulator } of this.remotes.values()) emulator.faults.reset();
+    for (const { emulator } of new Set(this.remotes.values())) emulator.faults.reset();
     this.note('faults cleared; draining');
     const app = this.app!;
     const drained = await this.drain(DRAIN_MS[this.kind]);
-    if (!drained) this.note('  ! the outbox did not drain in time');
+    if (!drained) this.note(`  the outbox did not drain${this.desks.size > 0 ? ' (edits held for a decision go out once the administrator decides)' : ''}`);
+    if (this.desks.size > 0) await this.decideEverything();
     // A pull after the last push, so the mirror can be compared with what the remote now holds.
     const pulledFrom = new Date().toISOString();
     await app.value('sync.now', {});
@@ -446,11 +695,90 @@ class Trial {
         if (statuses.every((s) => s.pending === 0)) return true;
         // Ops held behind a conflict wait for the user: no amount of waiting drains them.
         const ops = await app.value<{ state: string }[]>('outbox.list', {});
-        if (ops.every((o) => o.state === 'held' || o.state === 'rejected')) return false;
+        if (ops.every((o) => o.state.startsWith('held_') || o.state === 'rejected')) return false;
       }
       await sleep(50);
     }
     return false;
+  }
+
+  /**
+   * The administrator accepts whatever is still pending (a reviewer's queued decision excepted,
+   * which the app sends itself), again after each round of edits the decisions released, until
+   * nothing is pending on the remote, nothing awaits a decision in the app and nothing is held.
+   */
+  private async decideEverything(): Promise<void> {
+    const app = this.app!;
+    const until = Date.now() + DECIDE_ALL_MS;
+    let kickedAt = 0;
+    let rounds = 0;
+    while (Date.now() < until) {
+      if (Date.now() - kickedAt > 700) {
+        await app.value('sync.now', {});
+        kickedAt = Date.now();
+      }
+      const ops = await app.value<{ type: string; state: string; payload: Fields; recordId: string }[]>('outbox.list', {});
+      const sending = ops.some((o) => o.state === 'queued' || o.state === 'in_flight' || o.state === 'unknown');
+      let pending = 0;
+      for (const desk of this.desks.values()) {
+        await desk.scanSurely();
+        const reviewerId = this.reviewerIds.get(desk.system.id);
+        for (const a of desk.stillPending()) {
+          pending++;
+          if (desk.claimed.has(a.id)) {
+            // The reviewer's decision is queued in the app (it goes out in the drain); if it never was, decide here.
+            const queued = reviewerId ? (await app.value<{ approvalId: string; queuedDecision: string | null }[]>('approvals.list', { connectionId: reviewerId })).some((q) => q.approvalId === a.id && q.queuedDecision) : false;
+            if (queued) continue;
+            desk.claimed.delete(a.id);
+          }
+          if (sending) continue;
+          await desk.decide(a.id, 'accept', 'the end');
+        }
+      }
+      this.takeDecisions();
+      await this.noteConflicts();
+      // Held ops (for a decision, or behind a conflict a later pull may end) still have to go out; refused ones never will.
+      const settled = ops.every((o) => o.state === 'rejected' || o.state === 'failing');
+      if (!sending && pending === 0 && settled) {
+        const waiting = await this.awaitingInApp();
+        if (waiting === 0) {
+          this.note(`  everything decided after ${rounds} round(s)`);
+          return;
+        }
+      }
+      rounds++;
+      await sleep(120);
+    }
+    this.note('  ! proposals still undecided or unknown to the app after the end\'s decisions');
+  }
+
+  /**
+   * Proposal remotes: a record in conflict while the trial runs. Nobody but the trial's user edits,
+   * and the administrator only decides the user's own proposals, so any conflict is the app's
+   * own, even one a later pull ends (counted once per record; the end's check counts what is left).
+   */
+  private async noteConflicts(): Promise<void> {
+    for (const desk of this.desks.values()) {
+      const page = await this.app!.value<{ items: { id: string; title: string }[] }>('records.list', { connectionId: this.connectionIds.get(desk.system.id), kind: desk.system.kind, status: 'conflict', limit: 500 });
+      for (const item of page.items) this.sawConflict(item.id, item.title);
+    }
+  }
+
+  private sawConflict(id: string, title: string): void {
+    if (this.conflicted.has(id)) return;
+    this.conflicted.add(id);
+    this.counts.selfConflicts++;
+    this.note(`  ! self-conflict (seen while running): "${title}"`);
+  }
+
+  /** Records of proposal remotes the app shows as awaiting a decision. */
+  private async awaitingInApp(): Promise<number> {
+    let n = 0;
+    for (const desk of this.desks.values()) {
+      const page = await this.app!.value<{ total: number }>('records.list', { connectionId: this.connectionIds.get(desk.system.id), status: 'awaiting_approval', limit: 1 });
+      n += page.total;
+    }
+    return n;
   }
 
   private async compare(): Promise<void> {
@@ -458,9 +786,34 @@ class Trial {
     const ops = await app.value<{ type: string; state: string; recordTitle: string; error: string | null; attempts: number }[]>('outbox.list', {});
     this.counts.stuck += ops.length;
     for (const op of ops) this.note(`  ! stuck op: ${op.type} "${op.recordTitle}" ${op.state} after ${op.attempts} attempts${op.error ? `: ${op.error}` : ''}`);
-    const conflicts = await app.value<{ total: number; items: { title: string }[] }>('records.list', { status: 'conflict', limit: 500 });
-    this.counts.selfConflicts += conflicts.total;
-    for (const c of conflicts.items) this.note(`  ! self-conflict: "${c.title}"`);
+    const conflicts = await app.value<{ total: number; items: { id: string; title: string }[] }>('records.list', { status: 'conflict', limit: 500 });
+    for (const c of conflicts.items) {
+      if (this.conflicted.has(c.id)) {
+        this.note(`  ! still in conflict: "${c.title}" (counted when first seen)`);
+        continue;
+      }
+      this.counts.selfConflicts++;
+      this.note(`  ! self-conflict: "${c.title}"`);
+    }
+
+    for (const desk of this.desks.values()) {
+      await desk.scanSurely();
+      this.takeDecisions();
+      desk.countDuplicates();
+      for (const a of desk.stillPending()) {
+        this.counts.stuck++;
+        this.note(`  ! stuck proposal: ${a.action} ${desk.markerOfApproval(a.id)} ${a.id.slice(0, 8)} still pending on the remote`);
+      }
+      const waiting = await app.value<{ items: { id: string; title: string }[] }>('records.list', { connectionId: this.connectionIds.get(desk.system.id), status: 'awaiting_approval', limit: 500 });
+      for (const item of waiting.items) {
+        const got = await app.call('records.get', { id: item.id });
+        const approvalId = got.ok ? (got.value as RecordDetail).proposal?.approvalId : undefined;
+        if (approvalId && desk.isPending(approvalId)) continue; // counted above
+        this.counts.stuck++;
+        this.note(`  ! stuck proposal: "${item.title}" awaits a decision in the app, but ${approvalId ? `${approvalId.slice(0, 8)} was decided on the remote` : 'has no proposal'}`);
+      }
+    }
+    for (const d of this.decisionQueue) this.note(`  (a decision on ${d.approval.id.slice(0, 8)} ${d.marker} was never applied to the model: no such record)`);
 
     for (const system of TORTURE_SYSTEMS) {
       const all = await system.readRemote(this.remote(system));
@@ -485,19 +838,21 @@ class Trial {
   private async compareRecord(rec: IntendedRecord, copies: Fields[]): Promise<void> {
     const { system } = rec;
     const where = `${system.id} ${rec.marker}`;
+    // A rejected Add is not live, whatever the app still shows of it.
+    const gone = rec.deleted || Boolean(rec.rejectedAdd);
     if (copies.length > 1) {
       this.counts.duplicates += copies.length - 1;
       this.note(`  ! duplicate: ${where} is on the remote ${copies.length} times: ${copies.map((c) => short(trackedOf(system, c))).join(' | ')}`);
     }
-    if (rec.deleted && copies.length > 0) {
+    if (gone && copies.length > 0) {
       this.counts.resurrected++;
-      this.note(`  ! resurrected: ${where} was deleted but the remote holds it`);
+      this.note(`  ! resurrected: ${where} was ${rec.deleted ? 'deleted' : 'rejected by the administrator'} but the remote holds it`);
     }
-    if (!rec.deleted && copies.length === 0) {
+    if (!gone && copies.length === 0) {
       this.counts.lost++;
       this.note(`  ! lost: ${where} is not on the remote (intended ${short(rec.fields)})`);
     }
-    if (!rec.deleted && copies.length > 0) {
+    if (!gone && copies.length > 0) {
       const best = closest(system, rec.fields, copies);
       const diffs = differingFields(system, rec.fields, best);
       if (diffs.length > 0) {
@@ -507,9 +862,11 @@ class Trial {
     }
     if (!rec.localId) return;
     const got = await this.app!.call('records.get', { id: rec.localId });
-    const local = got.ok ? (got.value as { fields: Fields; deleted: boolean; status: string }) : undefined;
-    if (copies.length === 0 || rec.deleted) {
-      if (local && !local.deleted && copies.length === 0) {
+    const local = got.ok ? (got.value as RecordDetail) : undefined;
+    if (copies.length === 0 || gone) {
+      // The app keeps showing a rejected Add until the user resubmits or discards it.
+      const shownRejected = rec.rejectedAdd && local?.proposal?.status === 'Rejected' && local.proposal.action === 'Add';
+      if (local && !local.deleted && copies.length === 0 && !shownRejected) {
         this.counts.mirrorMismatch++;
         this.note(`  ! mirror: ${where} is in the app (${local.status}) but not on the remote`);
       }
@@ -574,14 +931,15 @@ class Trial {
     return `tt-${this.tag}-${this.nextMarker++}`;
   }
 
-  private pickLive(): IntendedRecord | undefined {
-    const live = this.model.filter((m) => !m.deleted && m.localId);
+  private pickLive(forDelete = false): IntendedRecord | undefined {
+    const live = this.model.filter((m) => !m.deleted && m.localId && (!forDelete || m.system.memberDeletes));
     return live.length > 0 ? this.r.pick(live) : undefined;
   }
 
   private async localRecords(system: TortureSystem): Promise<{ id: string; title: string }[]> {
     const page = await this.app!.value<{ total: number; items: { id: string; title: string }[] }>('records.list', {
       connectionId: this.connectionIds.get(system.id),
+      kind: system.kind,
       limit: 500,
     });
     if (page.total > page.items.length) throw new Error(`more than 500 ${system.id} records: the torture reads one page only`);
@@ -611,6 +969,26 @@ class Trial {
     }
     throw new Error(`timed out waiting for ${what}`);
   }
+}
+
+/**
+ * The values a proposal remote's record stands for in the user's eyes: while a proposal awaits a
+ * decision the app shows the live values as `fields` and the proposed ones beside them, with
+ * edits held for the decision on top of both.
+ */
+function intendedView(system: TortureSystem, detail: RecordDetail): Fields {
+  if (detail.proposal?.status !== 'Pending') return detail.fields;
+  const held = Object.assign({}, ...detail.ops.filter((o) => o.type === 'create' || o.type === 'update').map((o) => o.payload)) as Fields;
+  return { ...detail.fields, ...trackedOf(system, detail.proposal.fields), ...held };
+}
+
+/** What `records.get` answers, as far as the torture reads it. */
+interface RecordDetail {
+  fields: Fields;
+  deleted: boolean;
+  status: string;
+  proposal: { approvalId: string; action: 'Add' | 'Change'; status: 'Pending' | 'Rejected'; fields: Fields } | null;
+  ops: { type: string; state: string; payload: Fields }[];
 }
 
 function trackedOf(system: TortureSystem, fields: Fields): Fields {
