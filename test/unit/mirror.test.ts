@@ -5,6 +5,7 @@ import { openDatabase, type OpenedDatabase } from '../../src-main/core/db/databa
 import { type MirrorChange, Mirror } from '../../src-main/core/mirror/mirror';
 import { OutboxQueries } from '../../src-main/core/outbox/outbox-queries';
 import { RecordQueries } from '../../src-main/core/records/record-queries';
+import { SyncReads } from '../../src-main/core/sync/sync-reads';
 import { fileModeOnlyCipher, SecretStore } from '../../src-main/core/secrets/secret-store';
 import type { RemoteRecord } from '../../src-main/connectors/connector';
 import { tempDir } from '../integration/harness';
@@ -257,5 +258,38 @@ describe('the mirror', () => {
     await mirror.edits.retry(a.op.id);
     expect((await outbox.get(a.op.id))).toMatchObject({ state: 'unknown', attempts: 1 });
     expect((await queries.get(rec!.id)).status).toBe('pending');
+  });
+
+  it('an edit held behind an Add that is rejected joins the rejected proposal; resubmitting sends both, and the old approval stays known', async () => {
+    const id = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
+    const a = await send(id);
+    await mirror.edits.update(id, { description: 'Zeiss Axio' });
+    await mirror.acknowledge(a.op.id, { type: 'proposed', approvalId: 'ap-add', action: 'Add', fields: a.sent.fields });
+    expect((await ops(id)).map((o) => o.state)).toEqual(['held_decision']);
+    await mirror.applyProposalUpdates(connectionId, [{ approvalId: 'ap-add', status: 'Rejected', instanceRemoteId: null }]);
+    let detail = await queries.get(id);
+    expect(detail.ops).toEqual([]);
+    expect(detail.proposal).toMatchObject({ status: 'Rejected', fields: { name: 'Scope A', description: 'Zeiss Axio' } });
+    expect(detail.fields).toMatchObject({ description: 'Zeiss Axio' });
+    await mirror.edits.resubmitProposal(id);
+    detail = await queries.get(id);
+    expect(detail.ops.map((o) => [o.type, o.payload.description])).toEqual([['create', 'Zeiss Axio']]);
+    // The rejected submission is still this record's, so a lookup after a lost reply never takes it for the new one.
+    expect(await new SyncReads(opened.db).isKnownApprovalId(connectionId, 'ap-add')).toBe(true);
+    expect(await new SyncReads(opened.db).isKnownApprovalId(connectionId, 'ap-other')).toBe(false);
+  });
+
+  it('a pull showing a pending proposal accepted is not a conflict with the edit held behind it', async () => {
+    await pull(instrument('5', 'Old name'));
+    const [rec] = (await queries.list({ text: '', offset: 0, limit: 10 })).items;
+    await mirror.edits.update(rec!.id, { name: 'Proposed' });
+    const a = await send(rec!.id);
+    await mirror.edits.update(rec!.id, { name: 'Held edit', description: 'Also held' });
+    await mirror.acknowledge(a.op.id, { type: 'proposed', approvalId: 'ap-ch', action: 'Change', fields: { ...a.sent.fields } });
+    await pull(instrument('5', 'Proposed'));
+    const detail = await queries.get(rec!.id);
+    expect(detail.conflictFields).toEqual([]);
+    expect(detail.fields).toMatchObject({ name: 'Held edit', description: 'Also held' });
+    expect(detail.ops.map((o) => o.state)).toEqual(['held_decision']);
   });
 });

@@ -148,8 +148,9 @@ export const brainstemConsumable: BrainstemKind = {
   },
 
   async findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null> {
-    // A create files an Add approval: look for one with our values that no local record carries.
-    // Rejected ones are left out (a resubmission after a rejection is a new submission).
+    // A create files an Add approval: look for one with our values that is not, and never was, a
+    // local record's. Decided ones count too: an administrator may have decided before the lookup,
+    // and filing again would resubmit what they rejected. (A resubmission's old approval is known.)
     const want = validateWith(brainstemConsumableSchema, op.fields);
     if (!want.ok) return null;
     const { name, type, supplier } = want.fields;
@@ -157,7 +158,7 @@ export const brainstemConsumable: BrainstemKind = {
     for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY, ctx.notice)) {
       for (const a of page.items) {
         if (a.action !== 'Add' || a.name !== name || a.type !== type || (a.supplier ?? '').toLowerCase() !== supplier) continue;
-        if (statusOf(a) === 'Rejected' || (await ctx.isKnownApprovalId(a.id))) continue;
+        if (await ctx.isKnownApprovalId(a.id)) continue;
         return proposed(a, want.fields);
       }
     }
@@ -173,14 +174,15 @@ export const brainstemConsumable: BrainstemKind = {
       return status === 'Pending' ? null : { type: 'decided', approvalId: op.remoteId, status };
     }
     if (op.type === 'update') {
-      // Each PATCH files a new Change approval: find the one a lost reply already filed.
+      // Each PATCH files a new Change approval: find the one a lost reply already filed, whatever an
+      // administrator made of it since (filing it again would ask them twice, or revive a rejection).
       const want = validateWith(brainstemConsumableSchema, op.fields);
       if (!want.ok) return null;
       const sent = body(want.fields, Object.keys(op.payload));
-      const query = { 'filter{instance_id}': op.remoteId, 'filter{action}': 'Change', 'filter{status}': 'Pending' };
+      const query = { 'filter{instance_id}': op.remoteId, 'filter{action}': 'Change' };
       for await (const page of listPages(ctx.http, APPROVALS, 'consumable_approvals', wireConsumableApproval, query, PUSH_PRIORITY, ctx.notice)) {
         for (const a of page.items) {
-          if (a.action !== 'Change' || a.instance_id !== op.remoteId || statusOf(a) !== 'Pending') continue;
+          if (a.action !== 'Change' || a.instance_id !== op.remoteId) continue;
           const theirs = consumableFields(a) as Record<string, unknown>;
           if (!Object.entries(sent).every(([k, v]) => sameValue(theirs[k], v))) continue;
           if (await ctx.isKnownApprovalId(a.id)) continue;

@@ -32,6 +32,8 @@ export interface RecordsTable {
   seen_generation: number;
   updated_at: string;
   proposal: string | null;
+  /** JSON array of every approval id this record has carried here. */
+  proposal_history: ColumnType<string, string | undefined, string>;
 }
 
 /** Every pick list pulled from a remote (categories, setups...), by `source`. */

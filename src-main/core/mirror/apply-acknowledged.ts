@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
 import type { PushResult } from '../../connectors/connector';
 import { nowIso } from '../json';
@@ -37,7 +38,11 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
   const system = await s.system(op.connection_id);
   if (result.type === 'proposed') {
     const proposal: Proposal = { approvalId: result.approvalId, action: result.action, status: 'Pending', fields: result.fields, message: null };
-    await s.db.updateTable('records').set({ proposal: JSON.stringify(proposal) }).where('id', '=', op.record_id).execute();
+    await s.db
+      .updateTable('records')
+      .set({ proposal: JSON.stringify(proposal), proposal_history: sql`json_insert(proposal_history, '$[#]', ${result.approvalId})` })
+      .where('id', '=', op.record_id)
+      .execute();
     // Edits made while this one was in flight wait for the decision: sent now, they would become
     // a second proposal built on the live values, without this one's changes.
     await hold(s, op.record_id, 'held_decision');

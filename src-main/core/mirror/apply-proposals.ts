@@ -45,14 +45,26 @@ export async function applyProposalUpdates(s: WriteScope, connectionId: string, 
     if (!rec) continue;
     const proposal = parseProposal(rec.proposal)!;
     s.touch(connectionId, rec.id);
-    // Edits held back for the decision go out now (on top of the live record, accepted or not).
-    await release(s, rec.id, 'held_decision');
     if (u.status === 'Rejected') {
       const message = u.message ?? 'An administrator rejected this proposal. Edit and resubmit it, or discard it.';
-      const rejected: Proposal = { ...proposal, status: 'Rejected', message };
+      let fields = proposal.fields;
+      if (rec.remote_id === null) {
+        // A rejected Add never became live: edits held behind it have nothing to apply to. They
+        // join the rejected proposal, so resubmitting it (or discarding it) takes them along.
+        const held = await s.db.selectFrom('outbox').select(['id', 'type', 'payload']).where('record_id', '=', rec.id).where('state', '=', 'held_decision').orderBy('id').execute();
+        for (const op of held) if (op.type === 'update') fields = { ...fields, ...parseFields(op.payload) };
+        if (held.length > 0) await s.db.deleteFrom('outbox').where('id', 'in', held.map((o) => o.id)).execute();
+      } else {
+        // Edits held back for the decision go out now, on top of the live record.
+        await release(s, rec.id, 'held_decision');
+      }
+      const rejected: Proposal = { ...proposal, fields, status: 'Rejected', message };
       await s.db.updateTable('records').set({ proposal: JSON.stringify(rejected) }).where('id', '=', rec.id).execute();
+      await rebuildFromOutbox(s.db, system, rec.id);
       continue;
     }
+    // Edits held back for the decision go out now, on top of the accepted record.
+    await release(s, rec.id, 'held_decision');
     const kind = rec.kind as RecordKind;
     if (proposal.action === 'Add') {
       if (!u.instanceRemoteId) {

@@ -6,7 +6,7 @@ import type { RemoteCategory, RemoteRecord } from '../../connectors/connector';
 import { nowIso, parseFields } from '../json';
 import { parseSent } from '../outbox/sent-snapshot';
 import { hold, release } from './outbox-rows';
-import { forgetRecord, rebuildFromOutbox, summaryColumns } from './rows';
+import { forgetRecord, parseProposal, rebuildFromOutbox, summaryColumns } from './rows';
 import type { WriteScope } from './write-scope';
 
 /**
@@ -119,12 +119,15 @@ async function applyPulledRecord(s: WriteScope, connectionId: string, system: Sy
     if (acknowledged > 0) await rebuildFromOutbox(s.db, system, local.id);
     return;
   }
-  // Values our unanswered sends carried count as ours wherever the server shows them.
+  // Values our unanswered sends carried count as ours wherever the server shows them, and so do a
+  // pending proposal's (an administrator accepting it is our change landing, not someone else's).
   const ours: Record<string, unknown[]> = {};
   for (const op of left) {
     if (op.attempts === 0) continue;
     for (const [k, v] of Object.entries(parseSent(op.sent)?.payload ?? parseFields(op.payload))) (ours[k] ??= []).push(v);
   }
+  const proposal = parseProposal(local.proposal);
+  if (proposal?.status === 'Pending') for (const [k, v] of Object.entries(proposal.fields)) (ours[k] ??= []).push(v);
   const mine = parseFields(local.fields);
   const { merged, conflicts } = threeWayMerge(base, mine, remote.fields, ours);
   if (conflicts.length === 0) {

@@ -126,13 +126,16 @@ export async function release(s: WriteScope, recordId: string, state: 'held_conf
   }
 }
 
-/** Ops of a record that could be sent now are held (their record went into conflict, or a proposal awaits a decision). */
+/**
+ * Ops of a record that could be sent now are held (their record went into conflict, or a proposal
+ * awaits a decision). An op already held for the other reason keeps it: each release frees only its own.
+ */
 export async function hold(s: WriteScope, recordId: string, state: 'held_conflict' | 'held_decision'): Promise<void> {
   await s.db
     .updateTable('outbox')
     .set({ state, updated_at: nowIso() })
     .where('record_id', '=', recordId)
-    .where('state', 'in', ['queued', 'unknown', 'held_conflict', 'held_decision'])
+    .where('state', 'in', ['queued', 'unknown'])
     .execute();
 }
 

@@ -33,14 +33,21 @@ export class SyncReads {
     return row?.generation ?? 0;
   }
 
-  /** Whether a proposal a local record carries has this approval id (so a lost create is not matched to another's submission). */
+  /**
+   * Whether this approval id is, or was, one of a local record's own submissions (so a lost-reply
+   * lookup never takes it, or another's, for the one just sent).
+   */
   async isKnownApprovalId(connectionId: string, approvalId: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('records')
       .select('id')
       .where('connection_id', '=', connectionId)
-      .where('proposal', 'is not', null)
-      .where(sql<boolean>`json_extract(proposal, '$.approvalId') = ${approvalId}`)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('proposal', 'is not', null), eb(sql<string>`json_extract(proposal, '$.approvalId')`, '=', approvalId)]),
+          eb.exists(sql`(SELECT 1 FROM json_each(records.proposal_history) WHERE value = ${approvalId})`),
+        ]),
+      )
       .executeTakeFirst();
     return Boolean(row);
   }
