@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
 import type { ProposalUpdate, RemoteApproval } from '../../connectors/connector';
 import { nowIso, parseFields } from '../json';
-import { release } from './outbox-rows';
+import { insertOp, release } from './outbox-rows';
 import { dropPulledTwin, forgetRecord, mapRemoteId, parseProposal, type Proposal, rebuildFromOutbox } from './rows';
 import type { WriteScope } from './write-scope';
 
@@ -47,18 +47,22 @@ export async function applyProposalUpdates(s: WriteScope, connectionId: string, 
     s.touch(connectionId, rec.id);
     if (u.status === 'Rejected') {
       const message = u.message ?? 'An administrator rejected this proposal. Edit and resubmit it, or discard it.';
-      let fields = proposal.fields;
       if (rec.remote_id === null) {
-        // A rejected Add never became live: edits held behind it have nothing to apply to. They
-        // join the rejected proposal, so resubmitting it (or discarding it) takes them along.
+        // A rejected Add never became live, so edits held behind it have nothing to apply to. As
+        // after a rejected Change, they still go out: the Add again with them on top (a new
+        // submission), while the rejection stays visible until it is answered.
         const held = await s.db.selectFrom('outbox').select(['id', 'type', 'payload']).where('record_id', '=', rec.id).where('state', '=', 'held_decision').orderBy('id').execute();
-        for (const op of held) if (op.type === 'update') fields = { ...fields, ...parseFields(op.payload) };
-        if (held.length > 0) await s.db.deleteFrom('outbox').where('id', 'in', held.map((o) => o.id)).execute();
+        if (held.length > 0) {
+          let fields = proposal.fields;
+          for (const op of held) if (op.type === 'update') fields = { ...fields, ...parseFields(op.payload) };
+          await s.db.deleteFrom('outbox').where('id', 'in', held.map((o) => o.id)).execute();
+          await insertOp(s, { connectionId, recordId: rec.id, kind: rec.kind as RecordKind, remoteId: null }, 'create', fields, {});
+        }
       } else {
         // Edits held back for the decision go out now, on top of the live record.
         await release(s, rec.id, 'held_decision');
       }
-      const rejected: Proposal = { ...proposal, fields, status: 'Rejected', message };
+      const rejected: Proposal = { ...proposal, status: 'Rejected', message };
       await s.db.updateTable('records').set({ proposal: JSON.stringify(rejected) }).where('id', '=', rec.id).execute();
       await rebuildFromOutbox(s.db, system, rec.id);
       continue;
