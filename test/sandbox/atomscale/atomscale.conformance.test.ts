@@ -4,18 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../common/emulator-server';
 import { startAtomscaleEmulator } from './atomscale-emulator';
+import { type Reply, readReply } from '../common/reply';
 
 /**
  * Conformance of the Atomscale emulator with the published synthesis-instrument docs
  * (seeds/002_20f35dcbb2a4a4d0.txt) and docs/remotes/atomscale.md, over real HTTP.
  */
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 interface CallOptions {
   /** `null` sends no X-API-KEY. Default: the member's key. */
@@ -35,15 +29,7 @@ async function call(emu: RunningEmulator, method: string, path: string, o: CallO
   if (o.rawBody !== undefined) body = o.rawBody;
   else if (o.body !== undefined) body = JSON.stringify(o.body);
   if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-  const response = await fetch(`${emu.baseUrl}${path}`, { method, headers, body, redirect: o.redirect });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(`${emu.baseUrl}${path}`, { method, headers, body, redirect: o.redirect }));
 }
 
 /** The documented list item, verbatim from the seed. */

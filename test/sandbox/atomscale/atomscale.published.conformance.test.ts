@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../common/emulator-server';
 import { startAtomscaleEmulator } from './atomscale-emulator';
+import { type Reply, readReply } from '../common/reply';
 
 /**
  * Published mode (`asPublished: true`): the emulator behaves as the FastAPI service and the SDK
  * (atomscale-ai/sdk) indicate, over real HTTP. docs/remotes/atomscale.md lists the differences;
  * the documented mode is covered by atomscale.conformance.test.ts.
  */
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 async function call(
   emu: RunningEmulator,
@@ -29,15 +23,7 @@ async function call(
     body = JSON.stringify(o.body);
     headers['content-type'] = 'application/json';
   }
-  const response = await fetch(`${emu.baseUrl}${path}`, { method, headers, body, redirect: o.redirect ?? 'follow' });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(`${emu.baseUrl}${path}`, { method, headers, body, redirect: o.redirect ?? 'follow' }));
 }
 
 let emu: RunningEmulator;

@@ -5,18 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../common/emulator-server';
 import { startCannlyticsEmulator } from './cannlytics-emulator';
 import { USERS } from './users';
+import { type Reply, readReply } from '../common/reply';
 
 /**
  * Conformance of the Cannlytics emulator with the published `/api/instruments` docs
  * (seeds/000_f9268e15deea2c06.txt) and with docs/remotes/cannlytics.md, over real HTTP.
  */
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 interface CallOptions {
   /** API key; `null` sends no Authorization header. Default: the owner's key. */
@@ -43,15 +37,7 @@ async function call(emu: RunningEmulator, method: string, path: string, o: CallO
   if (o.rawBody !== undefined) body = o.rawBody;
   else if (o.body !== undefined) body = JSON.stringify(o.body);
   if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-  const response = await fetch(`${emu.baseUrl}${path}${qs ? `?${qs}` : ''}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(`${emu.baseUrl}${path}${qs ? `?${qs}` : ''}`, { method, headers, body }));
 }
 
 const NAIVE_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;

@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../common/emulator-server';
 import { startCannlyticsEmulator } from './cannlytics-emulator';
+import { type Reply, readReply } from '../common/reply';
 
 /**
  * Published mode (`asPublished: true`): the emulator behaves as the docs-era server code
  * (cannlytics/cannlytics at 2e228b53) does, over real HTTP. docs/remotes/cannlytics.md lists
  * the differences; the documented mode is covered by cannlytics.conformance.test.ts.
  */
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 async function call(
   emu: RunningEmulator,
@@ -30,15 +24,7 @@ async function call(
   const body = o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   if (body !== undefined) headers['content-type'] = 'application/json';
   const qs = params.toString();
-  const response = await fetch(`${emu.baseUrl}${path}${qs ? `?${qs}` : ''}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(`${emu.baseUrl}${path}${qs ? `?${qs}` : ''}`, { method, headers, body }));
 }
 
 const isDjango500 = (r: Reply) =>

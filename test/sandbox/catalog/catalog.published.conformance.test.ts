@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../common/emulator-server';
 import { startCatalogEmulator } from './catalog-emulator';
+import { type Reply, readReply } from '../common/reply';
 
 /**
  * Published mode (`asPublished: true`): the emulator behaves as noahbrenner/instrument-catalog-py
  * (`instrument_catalog/api.py`, `validation.py`) does, over real HTTP. docs/remotes/catalog.md
  * lists the differences; the documented mode is covered by catalog.conformance.test.ts.
  */
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
 
 async function call(
   emu: RunningEmulator,
@@ -26,15 +20,7 @@ async function call(
   if (key !== null && key !== undefined) headers.authorization = `Bearer ${key}`;
   const body = o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   if (body !== undefined) headers['content-type'] = o.contentType ?? 'application/json';
-  const response = await fetch(`${emu.baseUrl}${path}`, { method, headers, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readReply(await fetch(`${emu.baseUrl}${path}`, { method, headers, body }));
 }
 
 const isFlask500 = (r: Reply) =>
