@@ -157,4 +157,23 @@ describe('hostile or broken replies', () => {
     expect(performance.now() - t).toBeLessThan(1_000);
     expect(check).toMatchObject({ ok: false, message: expect.stringMatching(/slow down/) });
   });
+
+  it('Cannlytics: an item the server fails on (5xx) stops holding back the other records batched with it', async () => {
+    const { app, proxy, connectionId } = await setUp(() => startCannlyticsEmulator());
+    const [poisoned, ...others] = (await app.client.call('records.list', { connectionId, limit: 500 })).items.slice(0, 3);
+    // The server fails (and applies nothing) on any write carrying this item.
+    proxy.rules.push({
+      match: (method, _path, body) => method === 'POST' && body.includes('POISON'),
+      reply: () => ({ status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>Server Error (500)</h1>' }),
+    });
+    await app.client.call('connections.setPaused', { id: connectionId, paused: true });
+    await app.client.call('records.update', { id: poisoned!.id, fields: { description: 'POISON' } });
+    for (const r of others) await app.client.call('records.update', { id: r.id, fields: { description: `Fine ${r.remoteId}` } });
+    await app.client.call('connections.setPaused', { id: connectionId, paused: false });
+    const failing = await waitFor('the poisoned op failing', async () => (await app.client.call('outbox.list', {})).find((o) => o.state === 'failing'), 25_000);
+    expect(failing.recordId).toBe(poisoned!.id);
+    expect(failing.error).toMatch(/HTTP 500.*Server Error \(500\)/);
+    expect((await app.client.call('outbox.list', {})).map((o) => o.recordId)).toEqual([poisoned!.id]);
+    for (const r of others) expect((await app.client.call('records.get', { id: r.id })).status).toBe('synced');
+  });
 });

@@ -248,8 +248,10 @@ export class ConnectionSync {
       if (ready.length === 0) return 'ok';
       this.state = 'pushing';
       this.o.onChange();
-      const outcome = await this.pushGroup(ctx, ready);
-      if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
+      for (const group of this.isolateSuspects(ready)) {
+        const outcome = await this.pushGroup(ctx, group);
+        if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
+      }
     }
   }
 
@@ -327,6 +329,7 @@ export class ConnectionSync {
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
     await this.o.mirror.acknowledge(op.id, result);
+    this.serverFailures.delete(op.id);
     // A decision or a new proposal changes what the remote holds: refresh soon. A reviewer may
     // have decided on a proposal of their own, so poll at once too.
     if (result.type === 'decided') {
@@ -389,6 +392,18 @@ export class ConnectionSync {
     // Something about the op itself is wrong (e.g. it has no remote id): park it with the reason.
     for (const op of ops) await mirror.reject(op.id, describe(error), {});
     return 'rejected';
+  }
+
+  /**
+   * A batch the server answered 5xx goes one op at a time until each is through or failing, so an
+   * op the server cannot take never holds back other records' ops that shared its request.
+   */
+  private isolateSuspects(ready: OutboxRow[]): OutboxRow[][] {
+    if (ready.length < 2) return [ready];
+    const suspect = ready.filter((o) => this.serverFailures.has(o.id));
+    if (suspect.length === 0) return [ready];
+    const rest = ready.filter((o) => !this.serverFailures.has(o.id));
+    return [...suspect.map((o) => [o]), ...(rest.length > 0 ? [rest] : [])];
   }
 
   /**

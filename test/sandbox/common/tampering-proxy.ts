@@ -14,7 +14,7 @@ export interface TamperedReply {
 
 export interface TamperRule {
   /** Which requests this rule answers (path includes the query string). */
-  match(method: string, path: string): boolean;
+  match(method: string, path: string, body: Buffer): boolean;
   /** The reply, given what the emulator answered (when `passThroughFirst`). */
   reply(upstream: { status: number; headers: Record<string, string>; body: Buffer } | null): TamperedReply;
   /** Forward the request and hand the emulator's reply to `reply` (to rewrite it). */
@@ -39,7 +39,7 @@ export async function startTamperingProxy(targetBaseUrl: string): Promise<Tamper
     const path = req.url ?? '/';
     seen.push({ method, path, withKey: Boolean(req.headers.authorization ?? req.headers['x-api-key']) });
     const body = await readAll(req);
-    const rule = rules.find((r) => r.match(method, path));
+    const rule = rules.find((r) => r.match(method, path, body));
     const forward = () => forwardTo(target, method, path, req.headers as Record<string, string>, body);
     try {
       if (!rule) {
