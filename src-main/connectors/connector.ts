@@ -125,6 +125,13 @@ export interface Connector {
     requestsPerBatch?: number;
     push(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchItemResult[]>;
   };
+  /**
+   * For remotes without batches whose writes to different records are independent: up to this
+   * many never-sent ops of different records go out at once, one request each, when the limit
+   * has room for all of them now (default 1: one at a time). An op that was sent before, and so
+   * needs a lookup first, always goes alone: a lookup must not see a concurrent create.
+   */
+  parallelPushes?: number;
   /** Looks for the remote record a create with a lost reply made; null when there is none. */
   findCreated(ctx: ConnectorContext, op: PushOp): Promise<PushResult | null>;
   /**

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { catalogConnector } from '../../src-main/connectors/catalog/catalog-connector';
 import { startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
 import { startCannlyticsEmulator } from '../sandbox/cannlytics/cannlytics-emulator';
 import { USERS } from '../sandbox/cannlytics/users';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
+import { startTamperingProxy, type TamperingProxy } from '../sandbox/common/tampering-proxy';
 import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 
 /**
@@ -164,6 +166,51 @@ describe('exactly once, under lost replies', () => {
     for (const [i, r] of kept.entries()) expect((await cannlyticsDoc(emulator, r.remoteId!)).description).toBe(`Quit test ${i}`);
     for (let i = 0; i < made.length; i++) expect((await cannlyticsDoc(emulator, `quit-${i}`)).name).toBe(`Quit pipette ${i}`);
     expect(await cannlyticsDoc(emulator, gone!.remoteId!)).toEqual({});
+  });
+
+  it('Catalog: never-sent creates go out together when the limit has room; one lost reply among them still ends with each record once', async () => {
+    dir = tempDir();
+    emulator = await startCatalogEmulator({ rateLimitScale: 20 });
+    // The proxy sees how many creates are at the server at once (each is held until it is answered).
+    const proxy: TamperingProxy = await startTamperingProxy(emulator.baseUrl);
+    let atOnce = 0;
+    let mostAtOnce = 0;
+    proxy.rules.push({
+      match: (method) => method === 'POST' && ++atOnce > 0 && (mostAtOnce = Math.max(mostAtOnce, atOnce)) > 0,
+      passThroughFirst: true,
+      reply: (upstream) => {
+        atOnce--;
+        return upstream ?? { status: 502, body: '' };
+      },
+    });
+    try {
+      // Our limit scaled like the emulator's, so a second of it has room for several creates.
+      const scaled = catalogConnector.rateLimit.map((w) => ({ limit: w.limit * 20, windowMs: w.windowMs }));
+      app = await startApp(dir.path, { ...SLOW_RETRY, rateLimitFor: () => scaled });
+      const { id: connectionId } = await connectTo(app, { ...emulator, baseUrl: proxy.baseUrl });
+      await waitForDrain(app, connectionId);
+      await app.client.call('connections.setPaused', { id: connectionId, paused: true });
+      const names = Array.from({ length: 9 }, (_, i) => `Shaker ${i + 1}`);
+      const create = (name: string) => app!.client.call('records.create', { connectionId, kind: 'instrument', fields: { name, description: 'IKA KS 4000', category_id: 1 } });
+      for (const name of names.slice(0, 6)) await create(name);
+      emulator.faults.set({ latencyMs: 150 });
+      await app.client.call('connections.setPaused', { id: connectionId, paused: false });
+      await waitForDrain(app, connectionId, 30_000);
+      expect(mostAtOnce).toBeGreaterThan(1);
+      expect(atOnce).toBe(0);
+      // Then a reply lost among creates sent together: that one is looked up, alone, and found.
+      await app.client.call('connections.setPaused', { id: connectionId, paused: true });
+      for (const name of names.slice(6)) await create(name);
+      emulator.faults.queue({ kind: 'reset-after-commit', method: 'POST' });
+      await app.client.call('connections.setPaused', { id: connectionId, paused: false });
+      await waitForDrain(app, connectionId, 30_000);
+      const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
+      expect(mine.filter((i) => i.description === 'IKA KS 4000').map((i) => i.name).sort()).toEqual(names);
+      expect((await app.client.call('records.list', { text: 'Shaker', limit: 50 })).items.map((r) => r.status)).toEqual(names.map(() => 'synced'));
+      expect(await noConflicts(app)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('Catalog: a relaunch remembers the requests already sent in the rate-limit window (no 429 across relaunches)', async () => {

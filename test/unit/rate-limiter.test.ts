@@ -109,6 +109,43 @@ describe('RateLimiter (client side)', () => {
     expect(limiter.estimateMs(1)).toBe(1_000 - 3);
   });
 
+  it('tryAcquire grants only what the windows have room for now, never ahead of a waiter or a pause', async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 3, windowMs: 1_000 }], { marginMs: 0, now: clock.now });
+    const slots = [limiter.tryAcquire(), limiter.tryAcquire(), limiter.tryAcquire()];
+    expect(slots.every((s) => s !== null)).toBe(true);
+    // Full: nothing more until a window after the first.
+    expect(limiter.tryAcquire()).toBeNull();
+    clock.advance(1_000);
+    expect(limiter.tryAcquire()).not.toBeNull();
+    // A request in flight keeps its slot however old it is.
+    clock.advance(5_000);
+    const inFlight = limiter.tryAcquire()!;
+    inFlight.sent();
+    limiter.tryAcquire()!.sent();
+    limiter.tryAcquire()!.sent();
+    clock.advance(5_000);
+    expect(limiter.tryAcquire()).toBeNull();
+    inFlight.answered();
+    expect(limiter.tryAcquire()).toBeNull();
+    // Someone waiting for a slot goes first, even once the window has room.
+    let waited = false;
+    const waiting = limiter.acquire().then(() => (waited = true));
+    clock.advance(1_000);
+    expect(limiter.tryAcquire()).toBeNull();
+    limiter.pauseFor(0); // re-checks now (the fake clock moved without a timer firing)
+    await waiting;
+    expect(waited).toBe(true);
+    limiter.pauseFor(500);
+    clock.advance(2_000);
+    expect(limiter.tryAcquire()).not.toBeNull();
+    limiter.pauseFor(500);
+    expect(limiter.tryAcquire()).toBeNull();
+    limiter.cancelAll('stopped');
+    clock.advance(10_000);
+    expect(limiter.tryAcquire()).toBeNull();
+  });
+
   it('a slot nobody reports on keeps the grant + margin stamp', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });

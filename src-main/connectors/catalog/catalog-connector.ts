@@ -38,6 +38,8 @@ export const catalogConnector: Connector = {
     { limit: 2, windowMs: 1_000 },
     { limit: 50, windowMs: 60_000 },
   ],
+  // Each instrument is its own resource: writes to different ones do not depend on each other.
+  parallelPushes: 8,
   pullIntervalMs: 60_000,
 
   authHeaders: (connection) => ({ authorization: `Bearer ${connection.apiKey}` }),

@@ -85,6 +85,14 @@ export class Mirror {
     await this.write((s) => applyAcknowledged(s, opId, result));
   }
 
+  /** Several ops' acknowledgements (requests that went out together) in one transaction. */
+  async acknowledgeAll(results: ReadonlyArray<{ opId: number; result: PushResult }>): Promise<void> {
+    if (results.length === 0) return;
+    await this.write(async (s) => {
+      for (const { opId, result } of results) await applyAcknowledged(s, opId, result);
+    });
+  }
+
   /** The remote refused the op for good: it waits for the user; edits queued behind it fold into it. */
   async reject(opId: number, message: string, fieldErrors: Record<string, string[]>): Promise<void> {
     await this.write(async (s) => {

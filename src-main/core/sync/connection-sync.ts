@@ -63,6 +63,8 @@ export class ConnectionSync {
   done = 0;
   lastPullAt: string | null = null;
   requestsSent = 0;
+  /** Ops acknowledged since start, never reset (benchmarks; `done` restarts with each queue). */
+  acknowledgedOps = 0;
   /** 429 answers received since start (benchmarks; should stay 0 when our limiter matches theirs). */
   rateLimitedAnswers = 0;
   private stopped = false;
@@ -241,13 +243,21 @@ export class ConnectionSync {
   }
 
   private async pushAll(ctx: ConnectorContext): Promise<PushOutcome> {
-    const max = this.o.connector.batch?.maxOps ?? 1;
+    const { batch, parallelPushes } = this.o.connector;
+    const parallel = batch ? 1 : Math.max(1, parallelPushes ?? 1);
+    const max = batch?.maxOps ?? parallel;
     for (;;) {
       if (this.stopped) return 'ok';
       const ready = await this.o.outbox.nextReady(this.o.connectionId, Date.now(), max);
       if (ready.length === 0) return 'ok';
       this.state = 'pushing';
       this.o.onChange();
+      if (!batch) {
+        const fresh = ready.filter((op) => this.isFresh(op));
+        const outcome = fresh.length > 1 ? await this.pushParallel(ctx, fresh) : await this.pushGroup(ctx, [ready[0]!]);
+        if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
+        continue;
+      }
       for (const group of this.isolateSuspects(ready)) {
         const outcome = await this.pushGroup(ctx, group);
         if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
@@ -315,6 +325,71 @@ export class ConnectionSync {
     }
   }
 
+  /** Never sent and never failed: nothing to look up first, so it may go alongside others. */
+  private isFresh(op: OutboxRow): boolean {
+    return op.state === 'queued' && op.attempts === 0 && !this.serverFailures.has(op.id);
+  }
+
+  /**
+   * Never-sent ops of different records, one request each, all out at once (as many as the limit
+   * has room for now; the first waits for a slot like any push). Each request has its own
+   * RemoteHttp, so "did a write leave?" is answered per op; acknowledgements are one transaction.
+   */
+  private async pushParallel(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
+    let first: LimiterSlot;
+    try {
+      first = await this.limiter.acquire(PUSH_PRIORITY);
+    } catch (error) {
+      if (error instanceof LimiterCancelled) return 'ok';
+      throw error;
+    }
+    // Read again after the wait: an op may have been edited, discarded or sent meanwhile.
+    const ops: OutboxRow[] = [];
+    for (const r of ready) {
+      const op = await this.o.outbox.get(r.id);
+      if (op && this.isFresh(op)) ops.push(op);
+    }
+    if (ops.length === 0) return 'ok';
+    const slots = [first];
+    while (slots.length < ops.length) {
+      const slot = this.limiter.tryAcquire();
+      if (!slot) break;
+      slots.push(slot);
+    }
+    const lanes = await Promise.all(
+      ops.slice(0, slots.length).map(async (op, i) => {
+        const sent = await this.o.outbox.sendSnapshot(op);
+        const lane: ConnectorContext = { ...ctx, http: this.http(ctx.connection) };
+        lane.http.useHeldSlot(slots[i]);
+        return { op, sent, push: await this.toPushOp(op, sent), lane };
+      }),
+    );
+    try {
+      if (this.stopped) return 'ok';
+      const claimed = new Set(await this.o.mirror.claim(new Map(lanes.map((l) => [l.op.id, l.sent]))));
+      const sending = lanes.filter((l) => claimed.has(l.op.id));
+      const settled = await Promise.all(
+        sending.map(async (l) => {
+          try {
+            return { ...l, result: await this.o.connector.push(l.lane, l.push) };
+          } catch (error) {
+            return { ...l, error };
+          }
+        }),
+      );
+      const done = settled.flatMap((l) => ('result' in l ? [{ op: l.op, result: l.result }] : []));
+      await this.o.mirror.acknowledgeAll(done.map((l) => ({ opId: l.op.id, result: l.result })));
+      for (const l of done) this.noteAcknowledged(l.op, l.result);
+      const outcomes: PushOutcome[] = [];
+      for (const l of settled) if ('error' in l) outcomes.push(await this.failed([l.op], l.error, l.lane.http.writesSent === 0, l.lane));
+      // The gravest outcome decides what the loop does next.
+      for (const grave of ['offline', 'key_rejected', 'rate_limited'] as const) if (outcomes.includes(grave)) return grave;
+      return outcomes.includes('rejected') ? 'rejected' : 'ok';
+    } finally {
+      for (const l of lanes) l.lane.http.releaseHeldSlot();
+    }
+  }
+
   private async toPushOp(op: OutboxRow, sent: SentSnapshot): Promise<PushOp> {
     return {
       type: op.type as PushOp['type'],
@@ -329,6 +404,11 @@ export class ConnectionSync {
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {
     await this.o.mirror.acknowledge(op.id, result);
+    this.noteAcknowledged(op, result);
+  }
+
+  /** What an acknowledgement tells the loop about the remote (after the mirror took it). */
+  private noteAcknowledged(op: OutboxRow, result: PushResult): void {
     this.serverFailures.delete(op.id);
     // A decision or a new proposal changes what the remote holds: refresh soon. A reviewer may
     // have decided on a proposal of their own, so poll at once too.
@@ -338,6 +418,7 @@ export class ConnectionSync {
     }
     if (result.type === 'proposed' && this.nextPollAt <= Date.now()) this.nextPollAt = Date.now() + this.o.proposalPollMs;
     this.done++;
+    this.acknowledgedOps++;
     this.online = true;
     this.rateLimitStreak = 0;
     // The remote answered: whatever went wrong before (offline, a 5xx) is over.
@@ -533,17 +614,7 @@ export class ConnectionSync {
     const info = await this.o.connections.info(this.o.connectionId);
     return {
       connection: info,
-      http: new RemoteHttp({
-        baseUrl: info.baseUrl,
-        headers: this.o.connector.authHeaders(info),
-        limiter: this.limiter,
-        timeoutMs: this.o.requestTimeoutMs,
-        abandon: this.abandon.signal,
-        onRequest: () => this.requestsSent++,
-        onResponse: (status) => {
-          if (status < 500) this.lastAnsweredAt = Date.now();
-        },
-      }),
+      http: this.http(info),
       isKnownApprovalId: (approvalId) => this.o.reads.isKnownApprovalId(this.o.connectionId, approvalId),
       isKnownRemoteId: (kind, remoteId) => this.o.reads.isKnownRemoteId(this.o.connectionId, kind, remoteId),
       notice: (message) => {
@@ -552,6 +623,20 @@ export class ConnectionSync {
         this.o.onChange();
       },
     };
+  }
+
+  private http(info: ConnectorContext['connection']): RemoteHttp {
+    return new RemoteHttp({
+      baseUrl: info.baseUrl,
+      headers: this.o.connector.authHeaders(info),
+      limiter: this.limiter,
+      timeoutMs: this.o.requestTimeoutMs,
+      abandon: this.abandon.signal,
+      onRequest: () => this.requestsSent++,
+      onResponse: (status) => {
+        if (status < 500) this.lastAnsweredAt = Date.now();
+      },
+    });
   }
 
   private sleepUntil(at: number): Promise<void> {

@@ -152,12 +152,25 @@ export class RateLimiter {
         }, Math.min(at - t, 2 ** 31 - 1));
         return;
       }
-      const stamp: Stamp = { at: t + this.marginMs };
-      this.insert(stamp);
-      // Kept across launches as granted (a relaunch takes far longer than any request's way there).
-      this.onSend?.(stamp.at);
-      this.waiters.shift()!.resolve(this.slot(stamp));
+      this.waiters.shift()!.resolve(this.grant(t));
     }
+  }
+
+  /** A slot now if the limit has room and no one waits; otherwise null (nothing is taken). */
+  tryAcquire(): LimiterSlot | null {
+    if (this.closedReason !== null || this.waiters.length > 0 || this.timer) return null;
+    const t = this.now();
+    this.trim(t);
+    if (Math.max(this.earliestAt(this.log, t), this.pausedUntil) > t) return null;
+    return this.grant(t);
+  }
+
+  private grant(t: number): LimiterSlot {
+    const stamp: Stamp = { at: t + this.marginMs };
+    this.insert(stamp);
+    // Kept across launches as granted (a relaunch takes far longer than any request's way there).
+    this.onSend?.(stamp.at);
+    return this.slot(stamp);
   }
 
   private slot(stamp: Stamp): LimiterSlot {
