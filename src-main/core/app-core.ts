@@ -1,13 +1,17 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventOf } from '../../src-shared/contract';
 import { ConnectionStore } from './connections/connection-store';
 import { openDatabase } from './db/database';
 import { createDispatcher, type DispatchReply } from './dispatch';
 import { createHandlers } from './handlers';
+import { HistoryQueries } from './history/history-queries';
+import { HistoryView } from './history/history-view';
 import { Mirror } from './mirror/mirror';
 import { OutboxQueries } from './outbox/outbox-queries';
 import { RecordQueries } from './records/record-queries';
 import { fileModeOnlyCipher, type SecretCipher, SecretStore } from './secrets/secret-store';
+import { AppSettings } from './settings/app-settings';
 import { SyncEngine, type SyncEngineOptions } from './sync/sync-engine';
 
 export const APP_VERSION = '0.1.0';
@@ -38,7 +42,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const { db } = opened;
   const secrets = new SecretStore(join(options.dataDir, 'secrets.json'), options.cipher ?? fileModeOnlyCipher);
   const connections = new ConnectionStore(db, secrets);
-  const mirror = new Mirror(db, connections);
+  const mirror = new Mirror(db, connections, { osUser: osUserName(), accountOf: (id) => connections.accountLabel(id) });
   const outbox = new OutboxQueries(db);
   const listeners = new Set<EventListener>();
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
@@ -87,6 +91,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     mirror,
     outbox,
     engine,
+    history: new HistoryQueries(db),
+    historyView: new HistoryView(db),
+    settings: new AppSettings(db),
   });
   await engine.start();
 
@@ -105,4 +112,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       await opened.close();
     },
   };
+}
+
+/** The workstation's OS user, for the history's "who". */
+function osUserName(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }

@@ -3,6 +3,7 @@ import { appContract } from './app';
 import { approvalsContract } from './approvals';
 import { connectionsContract } from './connections';
 import { eventsContract } from './events';
+import { historyContract } from './history';
 import { recordsContract } from './records';
 import { syncContract } from './sync';
 
@@ -13,6 +14,7 @@ export const contract = {
   ...recordsContract,
   ...syncContract,
   ...approvalsContract,
+  ...historyContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -32,5 +34,6 @@ export function isMethod(name: unknown): name is Method {
 export * from './approvals';
 export * from './common';
 export * from './connections';
+export * from './history';
 export * from './records';
 export * from './sync';

@@ -68,6 +68,9 @@ export type ListQuery = z.input<typeof listQuery>;
 
 export const category = z.object({ connectionId: uuid, remoteId: z.string(), name: z.string(), description: z.string() });
 
+/** Why a change was made, in the user's words (kept in the history). */
+const changeReason = z.string().trim().max(2_000);
+
 export const recordsContract = {
   'records.list': {
     request: listQuery,
@@ -83,8 +86,10 @@ export const recordsContract = {
     request: z.object({ connectionId: uuid, kind: recordKind, fields }),
     reply: recordDetail,
   },
-  'records.update': { request: z.object({ id: uuid, fields }), reply: recordDetail },
-  'records.delete': { request: z.object({ id: uuid }), reply: z.object({ id: uuid }) },
+  /** `reason`: why, kept in the record's history (docs/history.md). */
+  'records.update': { request: z.object({ id: uuid, fields, reason: changeReason.optional() }), reply: recordDetail },
+  /** A reason is required unless the history policy says otherwise (`history.setPolicy`). */
+  'records.delete': { request: z.object({ id: uuid, reason: changeReason.optional() }), reply: z.object({ id: uuid }) },
   'records.resolveConflict': {
     request: z.object({ id: uuid, keep: z.enum(['mine', 'theirs']) }),
     reply: recordDetail,

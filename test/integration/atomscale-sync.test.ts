@@ -123,7 +123,7 @@ describe('atomscale sync', () => {
   it('a delete goes out with synthesis_instrument_ids and removes the instrument', async () => {
     const id = await connect();
     const doomed = (await list(id)).find((r) => r.title === 'Sputter 2')!;
-    await app.client.call('records.delete', { id: doomed.id });
+    await app.client.call('records.delete', { id: doomed.id, reason: 'No longer in the lab' });
     await waitForDrain(app, id);
     const del = sent.filter((s) => s.method === 'DELETE');
     expect(del).toHaveLength(1);

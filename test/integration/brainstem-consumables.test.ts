@@ -333,7 +333,7 @@ describe('brainstem consumables: reviewers', () => {
     await app.client.call('approvals.decide', { connectionId, approvalId: tdTomato.approvalId, decision: 'accept' });
     await app.client.call('approvals.decide', { connectionId, approvalId: probe.approvalId, decision: 'reject' });
     const swabs = await byTitle('Sterile absorbent swabs');
-    await app.client.call('records.delete', { id: swabs.id });
+    await app.client.call('records.delete', { id: swabs.id, reason: 'No longer in the lab' });
     const queued = await app.client.call('approvals.list', { connectionId });
     expect(queued.find((a) => a.approvalId === tdTomato.approvalId)!.queuedDecision).toBe('accept');
     expect(queued.find((a) => a.approvalId === probe.approvalId)!.queuedDecision).toBe('reject');
@@ -368,7 +368,7 @@ describe('brainstem consumables: reviewers', () => {
     const refused = await failure(app.client.call('approvals.decide', { connectionId, approvalId: seeded.id, decision: 'accept' }));
     expect(refused.code).toBe('read_only');
     const swabs = await byTitle('Sterile absorbent swabs');
-    const noDelete = await failure(app.client.call('records.delete', { id: swabs.id }));
+    const noDelete = await failure(app.client.call('records.delete', { id: swabs.id, reason: 'No longer in the lab' }));
     expect(noDelete.code).toBe('read_only');
     expect(noDelete.message).toContain('This token belongs to a BrainSTEM administrator');
     expect(await app.client.call('outbox.list', {})).toEqual([]);
@@ -383,7 +383,7 @@ describe('brainstem consumables: reviewers', () => {
     });
     expect(queue.map((a) => a.approvalId)).toContain(seeded.id);
     await app.client.call('approvals.decide', { connectionId, approvalId: seeded.id, decision: 'accept' });
-    await app.client.call('records.delete', { id: swabs.id });
+    await app.client.call('records.delete', { id: swabs.id, reason: 'No longer in the lab' });
     const decided = await waitFor('the refusal', async () => {
       const a = (await app.client.call('approvals.list', { connectionId })).find((x) => x.approvalId === seeded.id);
       return a?.decisionError ? a : undefined;

@@ -158,7 +158,7 @@ describe('brainstem equipment: local edits reach the server', () => {
     await connect();
     watchRequests();
     const doomed = await byTitle('Tektronix TBS2104 oscilloscope');
-    await app.client.call('records.delete', { id: doomed.id });
+    await app.client.call('records.delete', { id: doomed.id, reason: 'No longer in the lab' });
     await waitForDrain(app, connectionId);
     expect(sent.filter((r) => r.method === 'DELETE').map((r) => r.url.pathname)).toEqual([`${EQUIPMENT}${doomed.remoteId}/`]);
     const res = await fetch(`${emulator.baseUrl}${EQUIPMENT}${doomed.remoteId}/`, { headers: { authorization: `Bearer ${emulator.users.admin}` } });

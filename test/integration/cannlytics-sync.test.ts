@@ -161,7 +161,7 @@ describe('cannlytics sync', () => {
   it('a delete is a DELETE with a JSON list body; a member is refused with the server’s message, an owner is not', async () => {
     const member = await connect('member');
     const doomed = await byKey(member, 'LCMS-04');
-    await app.client.call('records.delete', { id: doomed.id });
+    await app.client.call('records.delete', { id: doomed.id, reason: 'No longer in the lab' });
     const op = await rejectedOp(doomed.id);
     expect(op.error).toBe('Your must be an owner or quality assurance to delete instruments.');
     expect((await app.client.call('records.get', { id: doomed.id })).status).toBe('rejected');
@@ -172,7 +172,7 @@ describe('cannlytics sync', () => {
     expect((await remoteDoc('LCMS-04')).name).toBe('QSight Triple Quad');
 
     const owner = await connect('owner', org, 'Cannlytics (owner)');
-    await app.client.call('records.delete', { id: (await byKey(owner, 'LCMS-04')).id });
+    await app.client.call('records.delete', { id: (await byKey(owner, 'LCMS-04')).id, reason: 'No longer in the lab' });
     await waitForDrain(app, owner);
     expect(await remoteDoc('LCMS-04')).toEqual({});
     expect(await byKey(owner, 'LCMS-04')).toBeUndefined();

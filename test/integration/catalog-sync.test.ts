@@ -76,7 +76,7 @@ describe('catalog sync', () => {
     const edited = own[0]!;
     await app.client.call('records.update', { id: edited.id, fields: { description: 'Recalibrated 2026-11-25' } });
     const doomed = own[1]!;
-    await app.client.call('records.delete', { id: doomed.id });
+    await app.client.call('records.delete', { id: doomed.id, reason: 'No longer in the lab' });
 
     // Someone else's instrument is refused before anything is queued.
     const theirs = (await list()).find((r) => !r.editable)!;
@@ -117,9 +117,9 @@ describe('catalog sync', () => {
     await app.client.call('records.update', { id: a.id, fields: { description: 'IKA RCT basic' } });
     await app.client.call('records.update', { id: a.id, fields: { name: 'Magnetic stirrer' } });
     const b = await app.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: 'Typo', description: 'x', category_id: 1 } });
-    await app.client.call('records.delete', { id: b.id });
+    await app.client.call('records.delete', { id: b.id, reason: 'No longer in the lab' });
     await app.client.call('records.update', { id: own[0]!.id, fields: { description: 'first' } });
-    await app.client.call('records.delete', { id: own[0]!.id });
+    await app.client.call('records.delete', { id: own[0]!.id, reason: 'No longer in the lab' });
     const ops = await app.client.call('outbox.list', {});
     expect(ops.map((o) => [o.recordId, o.type])).toEqual([
       [a.id, 'create'],

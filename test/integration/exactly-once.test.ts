@@ -145,7 +145,7 @@ describe('exactly once, under lost replies', () => {
     for (let i = 0; kept.length + made.length < 29; i++) {
       made.push((await a.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: `Quit pipette ${i}`, instrument_id: `quit-${i}` } })).id);
     }
-    await a.client.call('records.delete', { id: gone!.id });
+    await a.client.call('records.delete', { id: gone!.id, reason: 'No longer in the lab' });
     await a.close();
     emulator.faults.set({ offline: false });
     let requests = 0;

@@ -40,7 +40,7 @@ describe('against the published server code', () => {
     expect(own.length).toBeGreaterThan(1);
     const [edited, deleted] = own;
     await app.client.call('records.update', { id: edited!.id, fields: { description: 'Recalibrated today' } });
-    await app.client.call('records.delete', { id: deleted!.id });
+    await app.client.call('records.delete', { id: deleted!.id, reason: 'No longer in the lab' });
     const failing = await waitFor('the edit to be failing', async () => (await app.client.call('records.get', { id: edited!.id })).ops.find((o) => o.state === 'failing'));
     expect(failing.error).toMatch(/HTTP 500/);
     expect(failing.error).toMatch(/stopped retrying/);
@@ -82,7 +82,7 @@ describe('against the published server code', () => {
     expect(items.length).toBeGreaterThan(0);
     const c = (await app.client.call('connections.list', {}))[0]!;
     await app.client.call('connections.save', { id: c.id, system: 'atomscale', name: c.name, baseUrl: c.baseUrl, settings: c.settings, apiKey: 'not-a-key' });
-    await app.client.call('records.delete', { id: items[0]!.id });
+    await app.client.call('records.delete', { id: items[0]!.id, reason: 'No longer in the lab' });
     const status = await waitFor('the key refused', async () => (await app.client.call('sync.status', {})).find((s) => s.state === 'key_rejected'));
     expect(status.message).toMatch(/did not accept the API key/);
     expect((await app.client.call('outbox.list', {})).map((o) => o.state)).toEqual(['queued']);
@@ -130,7 +130,7 @@ describe('against the published server code', () => {
     const { app, emulator, connectionId } = await setUp(() => startAtomscaleEmulator({ asPublished: true }));
     const [gone] = (await app.client.call('records.list', { connectionId, limit: 500 })).items;
     emulator.faults.queue({ kind: 'reset-after-commit', method: 'DELETE' });
-    await app.client.call('records.delete', { id: gone!.id });
+    await app.client.call('records.delete', { id: gone!.id, reason: 'No longer in the lab' });
     await waitForDrain(app, connectionId);
     expect((await app.client.call('outbox.list', {})).length).toBe(0);
     expect((await app.client.call('records.list', { connectionId, limit: 500 })).items.map((r) => r.id)).not.toContain(gone!.id);

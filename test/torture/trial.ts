@@ -304,7 +304,7 @@ class Trial {
 
   private async remove(record: IntendedRecord): Promise<void> {
     this.note(`delete ${record.system.id} ${record.marker}`);
-    const reply = await this.edit({ type: 'delete', record }, 'records.delete', { id: record.localId });
+    const reply = await this.edit({ type: 'delete', record }, 'records.delete', { id: record.localId, reason: 'Torture test delete' });
     if (reply?.ok) record.deleted = true;
   }
 

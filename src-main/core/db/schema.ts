@@ -98,7 +98,57 @@ export interface RateLimitSendsTable {
   sent_at: number;
 }
 
+/** One history entry (migration 0009; docs/history.md). Append-only: never updated or deleted. */
+export interface HistoryTable {
+  id: number;
+  at: string;
+  os_user: string;
+  account: string | null;
+  connection_id: string;
+  record_id: string;
+  remote_id: string | null;
+  kind: string;
+  source: string;
+  event: string;
+  field: string | null;
+  before: string | null;
+  after: string | null;
+  op_id: number | null;
+  detail: string | null;
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface HistoryHeadTable {
+  one: number;
+  last_id: number;
+  hash: string;
+}
+
+/** What writes did to `records` (filled by triggers), turned into history entries before the commit. */
+export interface HistoryStagingTable {
+  id: Generated<number>;
+  record_id: string;
+  connection_id: string;
+  kind: string;
+  remote_id: string | null;
+  before_fields: string | null;
+  after_fields: string | null;
+  before_deleted: number | null;
+  after_deleted: number | null;
+}
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
+  history: HistoryTable;
+  history_head: HistoryHeadTable;
+  history_staging: HistoryStagingTable;
+  app_settings: AppSettingsTable;
   rate_limit_sends: RateLimitSendsTable;
   approvals: ApprovalsTable;
   connections: ConnectionsTable;

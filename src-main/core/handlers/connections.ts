@@ -14,7 +14,11 @@ export function connectionHandlers(d: HandlerDeps): AreaHandlers<ConnectionMetho
     },
     'connections.remove': async (req) => {
       const result = await d.connections.remove(req.id, req.discardPending);
-      if (result.removed) await d.engine.connectionRemoved(req.id);
+      if (result.removed) {
+        // Its records went with it: their history says so, and stays.
+        await d.mirror.settleHistory();
+        await d.engine.connectionRemoved(req.id);
+      }
       return result;
     },
     'connections.setPaused': async (req) => {

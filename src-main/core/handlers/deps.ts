@@ -1,8 +1,11 @@
 import type { Method, ParsedRequestOf, ReplyOf } from '../../../src-shared/contract';
 import type { ConnectionStore } from '../connections/connection-store';
+import type { HistoryQueries } from '../history/history-queries';
+import type { HistoryView } from '../history/history-view';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxQueries } from '../outbox/outbox-queries';
 import type { RecordQueries } from '../records/record-queries';
+import type { AppSettings } from '../settings/app-settings';
 import type { SyncEngine } from '../sync/sync-engine';
 
 /** What the handlers reach. Writes go through the mirror, which announces them itself. */
@@ -15,6 +18,9 @@ export interface HandlerDeps {
   mirror: Mirror;
   outbox: OutboxQueries;
   engine: SyncEngine;
+  history: HistoryQueries;
+  historyView: HistoryView;
+  settings: AppSettings;
 }
 
 export type HandlerTable = { [M in Method]: (request: ParsedRequestOf<M>) => Promise<ReplyOf<M>> };

@@ -1,5 +1,6 @@
 import { connectionHandlers } from './connections';
 import type { HandlerDeps, HandlerTable } from './deps';
+import { historyHandlers } from './history';
 import { recordHandlers } from './records';
 import { syncHandlers } from './sync';
 
@@ -7,5 +8,5 @@ export type { HandlerDeps, HandlerTable } from './deps';
 
 /** The one table of everything the renderer can ask for (after Actual's loot-core handlers), one module per area. */
 export function createHandlers(d: HandlerDeps): HandlerTable {
-  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d) };
+  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d), ...historyHandlers(d) };
 }

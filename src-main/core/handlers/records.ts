@@ -12,11 +12,15 @@ export function recordHandlers(d: HandlerDeps): AreaHandlers<RecordMethods> {
     'records.lookup': async (req) => ({ matches: await d.queries.lookup(req.code) }),
     'records.create': async (req) => d.queries.get(await edits.create(req.connectionId, req.kind, req.fields)),
     'records.update': async (req) => {
-      await edits.update(req.id, req.fields);
+      await edits.update(req.id, req.fields, req.reason || null);
       return d.queries.get(req.id);
     },
     'records.delete': async (req) => {
-      await edits.delete(req.id);
+      const reason = req.reason || null;
+      if (!reason && (await d.settings.historyPolicy()).requireReasonForDelete) {
+        throw new UserFacingError('validation', 'Say why this record is deleted: the reason is kept in its history.', { reason: ['Enter a reason for the delete.'] });
+      }
+      await edits.delete(req.id, reason);
       return { id: req.id };
     },
     'records.resolveConflict': async (req) => {

@@ -15,6 +15,16 @@ import type { WriteScope } from './write-scope';
 export async function applyAcknowledged(s: WriteScope, opId: number, result: PushResult): Promise<void> {
   const op = await s.db.selectFrom('outbox').selectAll().where('id', '=', opId).executeTakeFirst();
   if (!op) return;
+  s.opFate({
+    opId,
+    connectionId: op.connection_id,
+    recordId: op.record_id,
+    kind: op.kind,
+    remoteId: result.type === 'saved' ? result.remoteId : op.remote_id,
+    event: 'op_acknowledged',
+    detail: fateDetail(result),
+    source: result.type === 'proposed' ? 'proposal_filed' : 'sync',
+  });
   await s.db.deleteFrom('outbox').where('id', '=', opId).execute();
   const kind = op.kind as RecordKind;
   if (result.type === 'decided') {
@@ -29,6 +39,7 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
   }
   s.touch(op.connection_id, op.record_id);
   if (result.type === 'deleted') {
+    s.sourceOf(op.record_id, 'sync');
     const later = await s.db.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).executeTakeFirst();
     if (!later) await forgetRecord(s.db, op.record_id);
     return;
@@ -53,4 +64,18 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
   await mapRemoteId(s.db, op.connection_id, kind, op.record_id, result.remoteId);
   await s.db.updateTable('records').set({ base_fields: JSON.stringify(result.fields) }).where('id', '=', op.record_id).execute();
   await rebuildFromOutbox(s.db, system, op.record_id);
+}
+
+/** What the remote said it did, for the op's history entry. */
+function fateDetail(result: PushResult): string {
+  switch (result.type) {
+    case 'saved':
+      return `saved as ${result.remoteId}`;
+    case 'deleted':
+      return 'deleted';
+    case 'proposed':
+      return `${result.action} proposal ${result.approvalId} filed`;
+    case 'decided':
+      return `proposal ${result.approvalId} ${result.status.toLowerCase()}`;
+  }
 }

@@ -45,6 +45,18 @@ export async function applyProposalUpdates(s: WriteScope, connectionId: string, 
     if (!rec) continue;
     const proposal = parseProposal(rec.proposal)!;
     s.touch(connectionId, rec.id);
+    const decided = u.status === 'Accepted' ? 'proposal_accepted' : 'proposal_rejected';
+    s.sourceOf(rec.id, decided);
+    s.opFate({
+      opId: null,
+      connectionId,
+      recordId: rec.id,
+      kind: rec.kind,
+      remoteId: rec.remote_id ?? u.instanceRemoteId ?? null,
+      event: 'proposal_decided',
+      detail: `${proposal.action} proposal ${u.approvalId} ${u.status.toLowerCase()}${u.message ? `: ${u.message}` : ''}`,
+      source: decided,
+    });
     if (u.status === 'Rejected') {
       const message = u.message ?? 'An administrator rejected this proposal. Edit and resubmit it, or discard it.';
       if (rec.remote_id === null) {

@@ -62,7 +62,7 @@ export class LocalEdits {
     });
   }
 
-  async update(id: string, patch: Fields): Promise<void> {
+  async update(id: string, patch: Fields, reason: string | null = null): Promise<void> {
     const before = await editableRecord(this.db, id, 'edit');
     const system = await this.connections.system(before.connection_id);
     const kind = before.kind as RecordKind;
@@ -72,6 +72,7 @@ export class LocalEdits {
     }
     const fields = await validateFields(this.db, before.connection_id, system, kind, { ...parseFields(before.fields), ...patch });
     await this.write(async (s) => {
+      s.reason = reason;
       const rec = await editableRecord(s.db, id, 'edit');
       const current = parseFields(rec.fields);
       const changed = changedFields(current, fields);
@@ -92,7 +93,7 @@ export class LocalEdits {
     });
   }
 
-  async delete(id: string): Promise<void> {
+  async delete(id: string, reason: string | null = null): Promise<void> {
     const before = await editableRecord(this.db, id, 'delete');
     const system = await this.connections.system(before.connection_id);
     const profile = kindProfile(system, before.kind as RecordKind);
@@ -111,6 +112,7 @@ export class LocalEdits {
       }
     }
     await this.write(async (s) => {
+      s.reason = reason;
       const rec = await editableRecord(s.db, id, 'delete');
       const key = { connectionId: rec.connection_id, recordId: id, kind: rec.kind as RecordKind, remoteId: rec.remote_id };
       const left = await enqueue(s, key, { type: 'delete', payload: {}, base: parseFields(rec.base_fields) });
@@ -121,6 +123,7 @@ export class LocalEdits {
   /** Removes an op the user no longer wants and shows the record as the remote last had it (plus any later edits). */
   async discard(opId: number): Promise<{ connectionId: string; recordId: string } | null> {
     return this.write(async (s) => {
+      s.source = 'discard';
       const op = await s.db.selectFrom('outbox').selectAll().where('id', '=', opId).executeTakeFirst();
       if (!op) return null;
       if (op.state === 'in_flight') throw new UserFacingError('conflict', 'This change is being sent right now; wait for the answer before discarding it.');
@@ -179,6 +182,7 @@ export class LocalEdits {
   /** Forgets a proposal an administrator rejected: an Add disappears, a Change leaves the live record as it is. */
   async discardProposal(id: string): Promise<{ kept: boolean; connectionId: string }> {
     return this.write(async (s) => {
+      s.source = 'discard';
       const rec = await s.db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
       if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
       const proposal = parseProposal(rec.proposal);
@@ -233,6 +237,7 @@ export class LocalEdits {
    */
   async resolveConflict(id: string, keep: 'mine' | 'theirs'): Promise<{ connectionId: string; removed: boolean }> {
     return this.write(async (s) => {
+      s.source = 'conflict_resolution';
       const rec = await s.db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
       if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
       if (!rec.conflict_fields) throw new UserFacingError('conflict', 'This record has no conflict to resolve.');

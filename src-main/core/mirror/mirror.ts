@@ -12,6 +12,8 @@ export type { PullCompleteResult } from './apply-pull';
 import { LocalEdits } from './local-edits';
 import { absorbIntoRejected, requeueOp } from './outbox-rows';
 import { type Db, rebuildFromOutbox } from './rows';
+import type { HistorySource } from '../../../src-shared/domain/history';
+import type { HistoryActor } from './history-writer';
 import { WriteScope } from './write-scope';
 
 /** What one write changed, announced once after its commit. */
@@ -45,6 +47,7 @@ export class Mirror {
   constructor(
     private readonly db: Db,
     connections: ConnectionStore,
+    private readonly actor: HistoryActor = { osUser: 'unknown', accountOf: () => null },
   ) {
     this.edits = new LocalEdits(db, connections, (fn) => this.write(fn, true));
   }
@@ -65,7 +68,7 @@ export class Mirror {
     return this.write(async (s) => {
       const claimed: number[] = [];
       for (const [opId, sent] of sends) {
-        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state']).where('id', '=', opId).executeTakeFirst();
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state', 'kind', 'remote_id', 'type']).where('id', '=', opId).executeTakeFirst();
         if (!op || (op.state !== 'queued' && op.state !== 'unknown')) continue;
         await s.db
           .updateTable('outbox')
@@ -74,6 +77,7 @@ export class Mirror {
           .execute();
         // queued/unknown -> in_flight leaves the record's status as it was (pending): nothing to derive again.
         s.note(op.connection_id, [op.record_id]);
+        s.opFate({ opId, connectionId: op.connection_id, recordId: op.record_id, kind: op.kind, remoteId: op.remote_id, event: 'op_sent', detail: op.type });
         claimed.push(opId);
       }
       return claimed;
@@ -82,22 +86,27 @@ export class Mirror {
 
   /** The remote took the op (or a lookup found its effect). */
   async acknowledge(opId: number, result: PushResult): Promise<void> {
-    await this.write((s) => applyAcknowledged(s, opId, result));
+    await this.write((s) => applyAcknowledged(s, opId, result), false, 'server_normalised');
   }
 
   /** Several ops' acknowledgements (requests that went out together) in one transaction. */
   async acknowledgeAll(results: ReadonlyArray<{ opId: number; result: PushResult }>): Promise<void> {
     if (results.length === 0) return;
-    await this.write(async (s) => {
-      for (const { opId, result } of results) await applyAcknowledged(s, opId, result);
-    });
+    await this.write(
+      async (s) => {
+        for (const { opId, result } of results) await applyAcknowledged(s, opId, result);
+      },
+      false,
+      'server_normalised',
+    );
   }
 
   /** The remote refused the op for good: it waits for the user; edits queued behind it fold into it. */
   async reject(opId: number, message: string, fieldErrors: Record<string, string[]>): Promise<void> {
     await this.write(async (s) => {
-      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id']).where('id', '=', opId).executeTakeFirst();
+      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'kind', 'remote_id']).where('id', '=', opId).executeTakeFirst();
       if (!op) return;
+      s.opFate({ opId, connectionId: op.connection_id, recordId: op.record_id, kind: op.kind, remoteId: op.remote_id, event: 'op_rejected', detail: message });
       await s.db
         .updateTable('outbox')
         // A refused op did not happen remotely: its outcome is known again.
@@ -147,14 +156,14 @@ export class Mirror {
       const chunk = records.slice(i, i + PULL_CHUNK);
       // Lets the WAL start over when the checkpointer asks (a pull writes without pause otherwise).
       await checkpointPause(this.db);
-      await this.write((s) => applyPulledChunk(s, connectionId, generation, chunk));
+      await this.write((s) => applyPulledChunk(s, connectionId, generation, chunk), false, 'pull');
       if (i + PULL_CHUNK < records.length) await new Promise((r) => setImmediate(r));
     }
   }
 
   /** Forgets what a complete listing lacked; holds back (and says so) when that would be most of the connection's records. */
   async applyPullComplete(connectionId: string, kind: RecordKind, generation: number, allowMassRemoval = false): Promise<PullCompleteResult> {
-    return this.write((s) => applyPullComplete(s, connectionId, kind, generation, allowMassRemoval));
+    return this.write((s) => applyPullComplete(s, connectionId, kind, generation, allowMassRemoval), false, 'pull');
   }
 
   async applyPickList(connectionId: string, source: string, items: RemoteCategory[]): Promise<void> {
@@ -180,12 +189,17 @@ export class Mirror {
     });
   }
 
+  /** Writes the history of record rows removed with their connection (the database cascades that delete). */
+  async settleHistory(): Promise<void> {
+    await this.write(async () => undefined, false, 'connection_removed');
+  }
+
   // ---- the transaction every write goes through ----
 
-  private async write<T>(fn: (s: WriteScope) => Promise<T>, local = false): Promise<T> {
+  private async write<T>(fn: (s: WriteScope) => Promise<T>, local = false, source: HistorySource = local ? 'local_edit' : 'sync'): Promise<T> {
     let scope!: WriteScope;
     const result = await this.db.transaction().execute(async (trx) => {
-      scope = new WriteScope(trx);
+      scope = new WriteScope(trx, this.actor, source);
       const value = await fn(scope);
       await scope.finish();
       return value;

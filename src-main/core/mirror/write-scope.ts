@@ -1,6 +1,8 @@
 import type { Db } from './rows';
 import { recomputeStatus, systemOf } from './rows';
+import type { HistorySource } from '../../../src-shared/domain/history';
 import type { SystemId } from '../../../src-shared/domain/record-kinds';
+import { type HistoryActor, type OpFate, writeHistory } from './history-writer';
 
 /**
  * What one mirror transaction changed. Records it `touch`es get their status recomputed before the
@@ -13,8 +15,29 @@ export class WriteScope {
   /** So many records changed that listeners should reload rather than look at ids. */
   many = false;
   private readonly systems = new Map<string, SystemId>();
+  /** For the history: what this write is, why (the user's words), and what became of ops. */
+  source: HistorySource;
+  reason: string | null = null;
+  private readonly sourceFor = new Map<string, HistorySource>();
+  private readonly fates: OpFate[] = [];
 
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    private readonly actor: HistoryActor,
+    source: HistorySource,
+  ) {
+    this.source = source;
+  }
+
+  /** This record's changes in this write come from `source` (e.g. one proposal of several was accepted). */
+  sourceOf(recordId: string, source: HistorySource): void {
+    this.sourceFor.set(recordId, source);
+  }
+
+  /** An op was sent, acknowledged or refused: its fate goes in the record's history. */
+  opFate(fate: OpFate): void {
+    this.fates.push(fate);
+  }
 
   /** The record's ops, conflict or proposal changed: its status is derived again. */
   touch(connectionId: string, recordId: string): void {
@@ -46,5 +69,6 @@ export class WriteScope {
 
   async finish(): Promise<void> {
     for (const id of this.touched) await recomputeStatus(this.db, id);
+    await writeHistory(this.db, { actor: this.actor, source: this.source, sourceFor: this.sourceFor, reason: this.reason, fates: this.fates });
   }
 }
