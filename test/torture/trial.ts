@@ -358,6 +358,10 @@ class Trial {
       if (!reply.ok && edit.record.system.proposals && reply.error.code === 'conflict' && /awaits an administrator/.test(reply.error.message)) {
         // The app's rule: no edit on top of a proposal awaiting a decision. Not an error of the app.
         this.note(`  ${method} refused as it should be: ${reply.error.message}`);
+      } else if (!reply.ok && reply.error.code === 'unavailable' && reply.error.message === 'quitting') {
+        // Asked after the quit began (an edit of a batch started before it): the app says so, and
+        // nothing was recorded. The user is told; nothing is lost.
+        this.note(`  ${method} refused while quitting (not made)`);
       } else if (!reply.ok) {
         this.counts.editErrors++;
         this.note(`  ! ${method} refused: ${reply.error.code}: ${reply.error.message}`);
