@@ -86,7 +86,9 @@ export async function openDatabase(
     });
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite, STATEMENT_CACHE) }) });
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Migrations are independent of each other, numbered as they were planned: one written later
+  // with a lower number (work merged from a parallel branch) still runs on a database past it.
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
