@@ -1,5 +1,5 @@
 import { Command as Cmdk } from 'cmdk';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../core/client';
 import { useApprovals } from '../stores/approvals';
 import { useCommands } from '../stores/commands';
@@ -19,16 +19,12 @@ const GROUPS: readonly Command['group'][] = ['Go to', 'Actions', 'This record', 
  */
 export function CommandPalette() {
   const open = useCommands((s) => s.paletteOpen);
-  const previous = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
-    if (open) {
-      previous.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-      return;
-    }
-    const back = previous.current;
-    previous.current = null;
+    if (open) return;
+    const back = useCommands.getState().focusBefore;
     if (!back) return;
+    useCommands.setState({ focusBefore: null });
     // After the command's own focus moves have been drawn.
     requestAnimationFrame(() =>
       requestAnimationFrame(() => {
@@ -110,9 +106,10 @@ function Palette() {
               {error}
             </p>
           ) : null}
+          {confirming?.confirm ? <p className="palette-question">{confirming.confirm.question}</p> : null}
           <Cmdk.List className="palette-list">
             {confirming?.confirm ? (
-              <Cmdk.Group heading={confirming.confirm.question}>
+              <Cmdk.Group value="confirm">
                 <Cmdk.Item className="palette-item palette-danger" value="confirm" disabled={busy} onSelect={() => void run(confirming)}>
                   <span>{confirming.confirm.confirmLabel}</span>
                 </Cmdk.Item>

@@ -16,8 +16,10 @@ const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'AltGraph', 'Meta', 'C
  * Outside a text field, a character could be the start of a scan, and a scan must not fire the
  * shortcuts its letters are ("asset-0042" would focus the scan box at its `s`): so characters are
  * held until the burst detector says what they were. A scan's never act; a person's are replayed
- * as shortcuts as soon as they cannot be a scan any more (50 ms after a single key), and if a
- * replayed shortcut put the focus in a text field (`/`, `s`), the rest is typed there.
+ * as shortcuts as soon as they cannot be a scan any more (at the latest 150 ms after the last
+ * key), and if a replayed shortcut put the focus in a text field (`/`, `s`), the rest is typed
+ * there. (Shortcuts that cannot collide, chords like Alt+S, were the other way; single keys are
+ * what a gloved hand presses.)
  *
  * In a text field, typing is never held or changed. Only a burst ending in Enter is looked at:
  * - the scan box handles its own Enter (ScanBox.tsx);
@@ -37,48 +39,48 @@ export function useAppKeys(): void {
     const release = (keys: Keystroke[]) => {
       if (keys.length > 0) void replay(keys.map((k) => k.key));
     };
-    const waitForBurst = () => {
+    /** After a held key (its `timeStamp`): if nothing follows in time, it was a person's. */
+    const waitForBurst = (at: number) => {
       clearTimeout(timer);
       const deadline = held.deadline();
       if (deadline === null) return;
-      timer = setTimeout(() => release(held.idle(performance.now())), Math.max(0, deadline - performance.now()) + 1);
+      // Timed from when the key was handled, not its timeStamp: a busy page handles keys late, in clumps.
+      const handled = performance.now();
+      timer = setTimeout(() => release(held.idle(at + performance.now() - handled)), deadline - at + 1);
     };
 
     const onKeyDown = (e: KeyboardEvent) => {
       if (e.isComposing || MODIFIER_KEYS.has(e.key)) return;
+      const char = !e.ctrlKey && !e.metaKey && !e.altKey && isScanCharacter(e.key) ? e.key : null;
+      const typing = isTyping(e.target);
+      // Any other key ends what was held: a scan at Enter, else a person's keys, which act first, in order.
+      if (!typing && !char && held.length > 0) {
+        clearTimeout(timer);
+        const verdict = e.key === 'Enter' ? held.enter(e.timeStamp) : { kind: 'typing' as const, keys: held.interrupt() };
+        if (verdict.kind === 'scan') {
+          e.preventDefault();
+          e.stopPropagation();
+          void useScan.getState().scan(verdict.code);
+          return;
+        }
+        release(verdict.keys);
+      }
       if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         const commands = useCommands.getState();
         commands.setPaletteOpen(!commands.paletteOpen);
         return;
       }
-      const char = !e.ctrlKey && !e.metaKey && !e.altKey && isScanCharacter(e.key) ? e.key : null;
-      if (isTyping(e.target)) {
-        onFieldKey(e, char);
-        return;
-      }
-      if (char) {
+      if (typing) onFieldKey(e, char);
+      else if (char) {
         release(held.char(char, e.timeStamp));
         e.preventDefault();
         e.stopPropagation();
-        waitForBurst();
-        return;
+        waitForBurst(e.timeStamp);
+      } else if (e.key === 'Delete' && !e.ctrlKey && !e.metaKey && !e.altKey && runShortcut('Delete')) {
+        // The one shortcut that is not a character.
+        e.preventDefault();
       }
-      if (held.length > 0) {
-        clearTimeout(timer);
-        if (e.key === 'Enter') {
-          const verdict = held.enter(e.timeStamp);
-          if (verdict.kind === 'scan') {
-            e.preventDefault();
-            e.stopPropagation();
-            void useScan.getState().scan(verdict.code);
-            return;
-          }
-          release(verdict.keys);
-        } else release(held.interrupt());
-      }
-      // The one shortcut that is not a character.
-      if (e.key === 'Delete' && !e.ctrlKey && !e.metaKey && !e.altKey && runShortcut('Delete')) e.preventDefault();
     };
 
     const onFieldKey = (e: KeyboardEvent, char: string | null) => {

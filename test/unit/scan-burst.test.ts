@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BurstDetector, isScanCharacter, SCANNER_TIMING, type Keystroke } from '../../src-renderer/lib/scan-burst';
 
-const { maxGapMs, maxEnterGapMs, minLength } = SCANNER_TIMING;
+const { burstGapMs, maxPauseMs, minLength } = SCANNER_TIMING;
 
 type Event = { type: 'char'; key: string; gap: number } | { type: 'enter'; gap: number } | { type: 'idle'; gap: number } | { type: 'other' };
 type Output = { scan: string } | { typed: string[] };
@@ -36,15 +36,32 @@ const typedAt = (text: string, gaps: number[]): Event[] => [...text].map((key, i
 describe('scan bursts', () => {
   it('a code typed a few ms apart and ended with Enter is one scan of exactly that code', () => {
     fc.assert(
-      fc.property(code(minLength, 60), fc.array(fc.integer({ min: 0, max: maxGapMs }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: maxEnterGapMs }), (text, gaps, enterGap) => {
+      fc.property(code(minLength, 60), fc.array(fc.integer({ min: 0, max: burstGapMs }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: maxPauseMs }), (text, gaps, enterGap) => {
         expect(feed([...typedAt(text, gaps), { type: 'enter', gap: enterGap }])).toEqual([{ scan: text }]);
       }),
     );
   });
 
-  it('a person typing (more than the gap between keys) is never a scan, however it ends; every key comes back once, in order', () => {
+  it('a scanner on a busy machine: fewer than half of the gaps slow is still a scan', () => {
+    const fast = fc.integer({ min: 0, max: burstGapMs });
+    const slow = fc.integer({ min: burstGapMs + 1, max: maxPauseMs });
+    const burst = code(minLength, 60).chain((text) => {
+      const n = text.length - 1;
+      return fc
+        .tuple(fc.array(fast, { minLength: n, maxLength: n }), fc.array(slow, { maxLength: Math.ceil(n / 2) - 1 }))
+        .chain(([f, s]) => fc.shuffledSubarray([...s, ...f.slice(s.length)], { minLength: n }))
+        .map((gaps) => ({ text, gaps: [0, ...gaps] }));
+    });
     fc.assert(
-      fc.property(code(1, 30), fc.array(fc.integer({ min: maxGapMs + 1, max: 2_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 2_000 }), (text, gaps, enterGap) => {
+      fc.property(burst, ({ text, gaps }) => {
+        expect(feed([...typedAt(text, gaps), { type: 'enter', gap: 10 }])).toEqual([{ scan: text }]);
+      }),
+    );
+  });
+
+  it('a person typing (more than the burst gap between keys) is never a scan, however it ends; every key comes back once, in order', () => {
+    fc.assert(
+      fc.property(code(1, 30), fc.array(fc.integer({ min: burstGapMs + 1, max: 2_000 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 0, max: 2_000 }), (text, gaps, enterGap) => {
         const out = feed([...typedAt(text, gaps), { type: 'enter', gap: enterGap }]);
         expect(out.some((o) => 'scan' in o)).toBe(false);
         expect(out.flatMap((o) => ('typed' in o ? o.typed : []))).toEqual([...text]);
@@ -52,16 +69,22 @@ describe('scan bursts', () => {
     );
   });
 
+  it('half the gaps slow is a person, however fast the rest', () => {
+    // "tests" with two quick rolls: 30 ms, 140 ms, 40 ms, 140 ms.
+    expect(feed([...typedAt('tests', [0, 30, 140, 40, 140]), { type: 'enter', gap: 20 }])).toEqual([{ typed: [...'tests'] }]);
+  });
+
   it('fewer characters than a code has are typing, even at scanner speed', () => {
     fc.assert(
-      fc.property(code(1, minLength - 1), fc.integer({ min: 0, max: maxGapMs }), (text, gap) => {
+      fc.property(code(1, minLength - 1), fc.integer({ min: 0, max: burstGapMs }), (text, gap) => {
         expect(feed([...typedAt(text, [gap]), { type: 'enter', gap }])).toEqual([{ typed: [...text] }]);
       }),
     );
   });
 
-  it('an Enter that comes too late after a fast run is a person pressing Enter', () => {
-    expect(feed([...typedAt('asset-0042', [5]), { type: 'enter', gap: maxEnterGapMs + 1 }])).toEqual([{ typed: [...'asset-0042'] }]);
+  it('a pause longer than a scanner makes splits the run; an Enter that comes too late is a person pressing Enter', () => {
+    expect(feed([...typedAt('asset-0042', [5]), { type: 'enter', gap: maxPauseMs + 1 }])).toEqual([{ typed: [...'asset-0042'] }]);
+    expect(feed([...typedAt('asset-0042', [0, 5, 5, maxPauseMs + 1, 5, 5, 5, 5, 5, 5]), { type: 'enter', gap: 5 }])).toEqual([{ typed: [...'ass'] }, { scan: 'et-0042' }]);
   });
 
   it('a shortcut typed before a scan stays a shortcut; the scan is only the burst', () => {
@@ -74,13 +97,12 @@ describe('scan bursts', () => {
   it('a held run waits until its deadline, then is typing', () => {
     const d = new BurstDetector();
     d.char('s', 0);
-    expect(d.deadline()).toBe(maxGapMs);
-    expect(d.idle(maxGapMs)).toEqual([]);
-    expect(d.idle(maxGapMs + 1)).toEqual([{ key: 's', at: 0 }]);
+    expect(d.deadline()).toBe(maxPauseMs);
+    expect(d.idle(maxPauseMs)).toEqual([]);
+    expect(d.idle(maxPauseMs + 1)).toEqual([{ key: 's', at: 0 }]);
     expect(d.deadline()).toBeNull();
-    // Long enough to be a code: its Enter may still come, so it is held longer.
     for (const [i, key] of [...'abcd'].entries()) d.char(key, i * 5);
-    expect(d.deadline()).toBe(15 + maxEnterGapMs);
+    expect(d.deadline()).toBe(15 + maxPauseMs);
   });
 
   it('whatever the timing, every character comes out exactly once, in order, as a scan or as typing', () => {
