@@ -99,7 +99,6 @@ function Palette() {
             value={search}
             onValueChange={setSearch}
             placeholder={confirming ? 'Enter confirms, Esc goes back' : 'Type a view or an action…'}
-            aria-label="Command"
           />
           {error ? (
             <p className="palette-error" role="alert">

@@ -42,8 +42,16 @@ export function ScanBox() {
     const onDown = (e: MouseEvent) => {
       if (!rootRef.current?.contains(e.target as Node)) useScan.getState().dismiss();
     };
+    // A scan made with the focus on the page: Escape there closes its result.
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key === 'Escape' && (!document.activeElement || document.activeElement === document.body)) useScan.getState().dismiss();
+    };
     document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
+    document.addEventListener('keydown', onKey);
+    return () => {
+      document.removeEventListener('mousedown', onDown);
+      document.removeEventListener('keydown', onKey);
+    };
   }, [open]);
 
   const scan = async () => {

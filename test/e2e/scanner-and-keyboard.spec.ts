@@ -95,7 +95,9 @@ test('a scan fires none of the shortcuts its characters are; a person’s keys s
   await expect(scanBox()).not.toBeFocused();
   await expect(page.getByRole('form')).toHaveCount(0);
   await expect(ui.tab(page, 'Records')).toHaveAttribute('aria-current', 'page');
-  await scanResult().getByRole('button', { name: 'Close' }).click();
+  // Escape, the focus still on the page, closes the result.
+  await page.keyboard.press('Escape');
+  await expect(scanResult()).toHaveCount(0);
 
   await focusPage();
   await person('2');
@@ -252,7 +254,7 @@ test('keys for delete, sync now and the views', async () => {
 test('the command palette (Ctrl+K): views and the actions possible here, with their keys', async () => {
   await page.keyboard.press('Control+k');
   await expect(palette()).toBeVisible();
-  await expect(palette().getByRole('combobox', { name: 'Command' })).toBeFocused();
+  await expect(palette().getByRole('combobox', { name: 'Commands' })).toBeFocused();
   await expect(palette().getByRole('option', { name: /^Sync now\s*r$/ })).toBeVisible();
   await expect(palette().getByRole('option', { name: /^New record\s*n$/ })).toBeVisible();
   await expect(palette().getByRole('option', { name: /^Pending changes\s*2$/ })).toBeVisible();
