@@ -19,10 +19,19 @@ interface UiState {
   focusSearch: number;
   /** Bumped to ask the scan box to take focus. */
   focusScan: number;
+  /** Bumped to ask the search box to drop its text (a scan opened a record). */
+  clearSearch: number;
+  /** Bumped to ask the record's detail to ask "Delete?" (the Delete key, the command palette). */
+  askDelete: number;
+  /** The record whose detail heading takes focus once shown (after its form closed). */
+  focusDetailOf: string | null;
   show(view: View): void;
   openForm(form: RecordForm | null): void;
   requestSearchFocus(): void;
   requestScanFocus(): void;
+  requestSearchClear(): void;
+  requestDelete(): void;
+  requestDetailFocus(id: string | null): void;
 }
 
 export const useUi = create<UiState>((set) => ({
@@ -30,8 +39,14 @@ export const useUi = create<UiState>((set) => ({
   form: null,
   focusSearch: 0,
   focusScan: 0,
+  clearSearch: 0,
+  askDelete: 0,
+  focusDetailOf: null,
   show: (view) => set({ view }),
   openForm: (form) => set({ form, ...(form ? { view: 'records' as const } : {}) }),
   requestSearchFocus: () => set((s) => ({ view: 'records', focusSearch: s.focusSearch + 1 })),
   requestScanFocus: () => set((s) => ({ focusScan: s.focusScan + 1 })),
+  requestSearchClear: () => set((s) => ({ clearSearch: s.clearSearch + 1 })),
+  requestDelete: () => set((s) => ({ askDelete: s.askDelete + 1 })),
+  requestDetailFocus: (id) => set({ focusDetailOf: id }),
 }));

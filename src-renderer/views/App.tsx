@@ -1,26 +1,17 @@
-import { detailState } from '../lib/record-state';
-import { useEffect } from 'react';
-import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { useConnections } from '../stores/connections';
 import { useLinkStore } from '../stores/link';
-import { useSelection } from '../stores/selection';
 import { totalsOf, useSyncStatus } from '../stores/sync-status';
-import { useUi, type View } from '../stores/ui';
+import { useUi } from '../stores/ui';
 import { DISCONNECTED_MESSAGE } from '../core/transport';
 import { ApprovalsView } from './ApprovalsView';
+import { CommandNotice, CommandPalette } from './CommandPalette';
+import { visibleViews } from './commands';
 import { ConnectionsView } from './ConnectionsView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
 import { ScanBox } from './ScanBox';
 import { StatusBar } from './StatusBar';
-import { isTyping } from './shortcuts';
-
-const TABS: { view: View; label: string }[] = [
-  { view: 'records', label: 'Records' },
-  { view: 'pending', label: 'Pending changes' },
-  { view: 'approvals', label: 'Approvals' },
-  { view: 'connections', label: 'Connections' },
-];
+import { useAppKeys } from './keyboard';
 
 export function App() {
   const view = useUi((s) => s.view);
@@ -29,21 +20,22 @@ export function App() {
   const totals = totalsOf(statuses);
   // The reviewer's queue only for connections set up as reviewer (administrator) accounts.
   const reviewer = useConnections((s) => s.connections.some((c) => c.settings.reviewer === 'yes'));
-  const tabs = TABS.filter((t) => t.view !== 'approvals' || reviewer || view === 'approvals');
-  useGlobalShortcuts();
+  const tabs = visibleViews(view, reviewer);
+  useAppKeys();
 
   return (
     <div className="app">
       <header className="topbar">
         <h1 className="brand">BenchSync</h1>
         <nav aria-label="Views" className="tabs">
-          {tabs.map((t) => (
+          {tabs.map((t, i) => (
             <button
               key={t.view}
               type="button"
               className={`tab${view === t.view ? ' tab-active' : ''}`}
               aria-current={view === t.view ? 'page' : undefined}
               onClick={() => show(t.view)}
+              title={`${t.label} (${i + 1})`}
             >
               {t.label}
               {t.view === 'pending' && totals.pending + totals.rejected > 0 ? (
@@ -56,11 +48,13 @@ export function App() {
         </nav>
         <ScanBox />
         <p className="shortcut-hint" aria-hidden="true">
-          <kbd>/</kbd> search · <kbd>s</kbd> scan · <kbd>n</kbd> new · <kbd>e</kbd> edit
+          <kbd>Ctrl+K</kbd> commands · <kbd>/</kbd> search · <kbd>s</kbd> scan · <kbd>n</kbd> new · <kbd>e</kbd> edit
         </p>
       </header>
       <LinkBanner />
-      <main className="main">
+      <CommandNotice />
+      <CommandPalette />
+      <main className="main" id="main" tabIndex={-1}>
         {view === 'records' ? <RecordsView /> : view === 'pending' ? <PendingView /> : view === 'approvals' ? <ApprovalsView /> : <ConnectionsView />}
       </main>
       <StatusBar />
@@ -92,38 +86,4 @@ function LinkBanner() {
       back.
     </div>
   );
-}
-
-/** `/` or Ctrl+K: search; `s`: the scan box; `n`: new record; `e`: edit the selected one. */
-function useGlobalShortcuts() {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const ui = useUi.getState();
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
-        e.preventDefault();
-        ui.requestSearchFocus();
-        return;
-      }
-      if (e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target) || ui.form) return;
-      if (e.key === '/') {
-        e.preventDefault();
-        ui.requestSearchFocus();
-      } else if (e.key === 's') {
-        e.preventDefault();
-        ui.requestScanFocus();
-      } else if (e.key === 'n') {
-        if (useConnections.getState().connections.length === 0) return;
-        e.preventDefault();
-        ui.openForm({ mode: 'create' });
-      } else if (e.key === 'e') {
-        const detail = useSelection.getState().detail;
-        if (!detail || detailState(detail).block !== null || ui.view !== 'records') return;
-        if (!SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind)?.canUpdate) return;
-        e.preventDefault();
-        ui.openForm({ mode: 'edit', id: detail.id });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 }

@@ -1,6 +1,9 @@
-import { useState } from 'react';
+import { useConfirmStep } from './confirm-step';
 
-/** A destructive action in two steps, inline (no modal dialog): the button, then the question. */
+/**
+ * A destructive action in two steps, inline (no modal dialog): the button, then the question.
+ * Asking focuses the confirming button; Escape cancels and gives the focus back.
+ */
 export function ConfirmButton({
   label,
   question,
@@ -16,30 +19,31 @@ export function ConfirmButton({
   disabled?: boolean;
   small?: boolean;
 }) {
-  const [asking, setAsking] = useState(false);
+  const step = useConfirmStep();
   const size = small ? ' small' : '';
-  if (!asking) {
+  if (!step.asking) {
     return (
-      <button type="button" className={`button danger${size}`} disabled={disabled} onClick={() => setAsking(true)}>
+      <button ref={step.askRef} type="button" className={`button danger${size}`} disabled={disabled} onClick={step.ask}>
         {label}
       </button>
     );
   }
   return (
-    <span className="inline-confirm" role="group" aria-label={question}>
+    <span className="inline-confirm" role="group" aria-label={question} onKeyDown={step.onKeyDown}>
       <span>{question}</span>
       <button
+        ref={step.confirmRef}
         type="button"
         className={`button danger${size}`}
         disabled={disabled}
         onClick={() => {
-          setAsking(false);
+          step.done();
           onConfirm();
         }}
       >
         {confirmLabel}
       </button>
-      <button type="button" className={`button${size}`} onClick={() => setAsking(false)}>
+      <button type="button" className={`button${size}`} onClick={step.cancel}>
         Cancel
       </button>
     </span>

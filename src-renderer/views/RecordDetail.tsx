@@ -1,7 +1,7 @@
 import { detailState } from '../lib/record-state';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RecordDetailDto } from '../../src-shared/contract';
-import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
+import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
 import { kindLabel, systemLabel } from '../lib/format';
 import { connectionName, useConnections } from '../stores/connections';
@@ -12,6 +12,8 @@ import { FieldValue, type PickLists } from './FieldValue';
 import { QuickActionForm } from './RecordForm';
 import { ConflictPanel, PendingOps, ProposalPanel, RejectedOps } from './RecordPanels';
 import { shown } from '../lib/bidi';
+import { recordActions } from '../lib/record-actions';
+import { useConfirmStep } from './confirm-step';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -22,8 +24,27 @@ export function RecordDetail() {
   const openForm = useUi((s) => s.openForm);
   const form = useUi((s) => s.form);
   const [actionError, setActionError] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const deleteStep = useConfirmStep();
+  const confirmDelete = deleteStep.asking;
   const [busy, setBusy] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusDetailOf = useUi((s) => s.focusDetailOf);
+  const askDelete = useUi((s) => s.askDelete);
+  const seenAskDelete = useRef(askDelete);
+
+  // After its form closed (saved or cancelled), the record's heading has the focus, not the page.
+  useEffect(() => {
+    if (!focusDetailOf || detail?.id !== focusDetailOf || !headingRef.current) return;
+    headingRef.current.focus();
+    useUi.getState().requestDetailFocus(null);
+  }, [focusDetailOf, detail]);
+
+  // The Delete key or the command palette asked to delete this record.
+  useEffect(() => {
+    if (askDelete === seenAskDelete.current) return;
+    seenAskDelete.current = askDelete;
+    if (detail && recordActions(detail, connections).canDelete) deleteStep.ask();
+  }, [askDelete]);
 
   if (error) {
     return (
@@ -34,17 +55,11 @@ export function RecordDetail() {
   }
   if (!detail) return <div className="empty">{loading ? 'Loading…' : null}</div>;
 
-  const profile = SYSTEM_PROFILES[detail.system]?.kinds.find((k) => k.kind === detail.kind);
+  const { profile, canEdit, canDelete } = recordActions(detail, connections);
   const specs = profile?.fields ?? Object.keys(detail.fields).map((name): FieldSpec => ({ name, label: name, input: 'text' }));
   const pick: PickLists = (source) => pickLists[`${detail.connectionId}:${source}`] ?? [];
   const inConflict = detail.conflictFields.length > 0;
   const state = detailState(detail);
-  // While an administrator decides on a proposal, in a conflict or after a delete, the record cannot change (the core refuses too).
-  const canEdit = state.block === null && (profile?.canUpdate ?? false);
-  const connection = connections.find((c) => c.id === detail.connectionId);
-  // Some systems let only some accounts delete (e.g. BrainSTEM administrators): a ticked connection setting says so.
-  const deleteAllowed = !profile?.deleteRequiresSetting || connection?.settings[profile.deleteRequiresSetting] === 'yes';
-  const canDelete = state.block === null && deleteAllowed && (profile?.canDelete ?? false);
   const quick = form?.mode === 'quick' && form.id === detail.id ? form : null;
 
   const run = async (action: () => Promise<unknown>) => {
@@ -64,7 +79,9 @@ export function RecordDetail() {
     <article className="detail">
       <header className="detail-header">
         <div>
-          <h2 className={detail.deleted ? 'struck remote' : 'remote'}>{shown(detail.title) || '(untitled)'}</h2>
+          <h2 ref={headingRef} tabIndex={-1} className={detail.deleted ? 'struck remote' : 'remote'}>
+            {shown(detail.title) || '(untitled)'}
+          </h2>
           <p className="muted">
             {connectionName(connections, detail.connectionId)} · {systemLabel(detail.system)} · {kindLabel(detail.system, detail.kind)} ·{' '}
             {detail.remoteId ? `#${detail.remoteId} on the server` : 'not on the server yet'}
@@ -90,7 +107,7 @@ export function RecordDetail() {
               ))
             : null}
           {canDelete && !confirmDelete ? (
-            <button type="button" className="button danger" onClick={() => setConfirmDelete(true)}>
+            <button ref={deleteStep.askRef} type="button" className="button danger" onClick={deleteStep.ask} title="Delete (Del)">
               Delete
             </button>
           ) : null}
@@ -98,25 +115,27 @@ export function RecordDetail() {
       ) : null}
       {quick && canEdit ? <QuickActionForm key={quick.actionId} id={quick.id} actionId={quick.actionId} /> : null}
       {confirmDelete && canDelete ? (
-        <div className="confirm" role="group" aria-label="Confirm delete">
+        <div className="confirm" role="group" aria-label="Confirm delete" onKeyDown={deleteStep.onKeyDown}>
           <p>
             Delete “<bdi>{shown(detail.title)}</bdi>”? It is removed on {systemLabel(detail.system)} as soon as BenchSync can reach it; until then you can
             discard the delete.
           </p>
           <button
+            ref={deleteStep.confirmRef}
             type="button"
             className="button danger"
             disabled={busy}
             onClick={() =>
               void run(async () => {
                 await client.call('records.delete', { id: detail.id });
-                setConfirmDelete(false);
+                deleteStep.done();
+                useUi.getState().requestDetailFocus(detail.id);
               })
             }
           >
             Yes, delete
           </button>
-          <button type="button" className="button" onClick={() => setConfirmDelete(false)}>
+          <button type="button" className="button" onClick={deleteStep.cancel}>
             Cancel
           </button>
         </div>

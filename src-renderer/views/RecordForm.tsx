@@ -40,7 +40,7 @@ function CreateForm(props: { kind?: RecordKind; connectionId?: string; scanned?:
     );
   }
   const profile = kindProfile(connection.system, kind);
-  // A scanned code nothing matched: it goes where this kind keeps ids or serials (or its name).
+  // A scanned code nothing matched: it goes where this kind keeps ids or serials (never in the name).
   const scanned = props.scanned ? scanPrefill(profile, props.scanned) : null;
   const scannedLabel = scanned ? profile.fields.find((f) => f.name === scanned.field)?.label : undefined;
   return (
@@ -57,7 +57,7 @@ function CreateForm(props: { kind?: RecordKind; connectionId?: string; scanned?:
         props.scanned
           ? scannedLabel
             ? `Nothing here has the id or serial “${props.scanned}”; it is filled in as ${scannedLabel}.`
-            : `Nothing here has the id or serial “${props.scanned}”, and a new ${profile.label.toLowerCase()} has no field for it.`
+            : `Nothing here has the id or serial “${props.scanned}”, and a new ${profile.label.toLowerCase()} has no id or serial field that takes it.`
           : null
       }
       proposeKey
@@ -240,7 +240,13 @@ function FieldsForm(props: FieldsFormProps) {
     });
   };
 
-  const cancel = () => openForm(null);
+  // Closing the form gives the focus to the record's heading (or the list), not to the page.
+  const cancel = () => {
+    const shownId = useSelection.getState().id;
+    openForm(null);
+    if (shownId) useUi.getState().requestDetailFocus(shownId);
+    else requestAnimationFrame(() => document.getElementById('records-listbox')?.focus());
+  };
   const save = async () => {
     if (saving) return;
     const converted = fromFormValues(editable, values, initial);
@@ -258,8 +264,10 @@ function FieldsForm(props: FieldsFormProps) {
     setSaving(true);
     try {
       const id = await submit(converted.fields, changed);
-      openForm(null);
+      // The saved record is loaded before the form goes, so its heading is there to take the focus.
       await useSelection.getState().select(id);
+      openForm(null);
+      useUi.getState().requestDetailFocus(id);
     } catch (error) {
       setErrors(errorFields(error));
       setMessage(formErrorSummary(error, specs.map((f) => f.name)));

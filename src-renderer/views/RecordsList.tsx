@@ -40,6 +40,12 @@ function SearchAndFilters() {
     return () => clearTimeout(timer);
   }, [text, setQuery]);
 
+  // A scan opened a record: the text searched before goes (the store's query is cleared by the scan).
+  const clearSearch = useUi((s) => s.clearSearch);
+  useEffect(() => {
+    if (clearSearch > 0) setText('');
+  }, [clearSearch]);
+
   useEffect(() => {
     if (focusSearch > 0) {
       inputRef.current?.focus();

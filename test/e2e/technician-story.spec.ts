@@ -155,7 +155,7 @@ test('a technician works offline and everything reaches the catalog once', async
   });
 
   await test.step('someone else’s instrument is read-only', async () => {
-    await page.keyboard.press('Control+k');
+    await page.keyboard.press('/');
     await expect(search(page)).toBeFocused();
     await openRecord(page, 'Pedal Harp');
     await expect(detail(page).getByText('belongs to someone else')).toBeVisible();

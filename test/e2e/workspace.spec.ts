@@ -174,9 +174,10 @@ test('one workspace: four systems, one search, pending, the scan box, CSV', asyn
     await scan('BN-2024-0042');
     await expect(result.getByText('No record has the id or serial')).toBeVisible();
     await result.getByRole('button', { name: 'New record with “BN-2024-0042”' }).click();
+    // Asked where it goes: the connections and kinds with an id or serial field for it.
+    await result.getByRole('button', { name: /^QA lab LIMS · Instrument/ }).click();
     const form = page.getByRole('form', { name: /^New / });
-    await form.getByLabel('Kind').selectOption('instrument');
-    await form.getByLabel('Connection').selectOption({ label: 'QA lab LIMS (Cannlytics LIMS)' });
+    await expect(form.getByLabel('Connection').locator('option:checked')).toHaveText('QA lab LIMS (Cannlytics LIMS)');
     await expect(form.getByLabel('Instrument ID')).toHaveValue('BN-2024-0042');
     await expect(form.getByText('it is filled in as Instrument ID')).toBeVisible();
     // The name does not replace a scanned key.
