@@ -32,7 +32,9 @@ export function ConfirmButton({
     <span className="inline-confirm" role="group" aria-label={question} onKeyDown={step.onKeyDown}>
       <span>{question}</span>
       <button
-        ref={step.confirmRef}
+        ref={(el) => {
+          step.confirmRef.current = el;
+        }}
         type="button"
         className={`button danger${size}`}
         disabled={disabled}

@@ -14,6 +14,7 @@ import { ConflictPanel, PendingOps, ProposalPanel, RejectedOps } from './RecordP
 import { shown } from '../lib/bidi';
 import { recordActions } from '../lib/record-actions';
 import { useConfirmStep } from './confirm-step';
+import { DeleteConfirm } from './DeleteConfirm';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -114,32 +115,7 @@ export function RecordDetail() {
         </div>
       ) : null}
       {quick && canEdit ? <QuickActionForm key={quick.actionId} id={quick.id} actionId={quick.actionId} /> : null}
-      {confirmDelete && canDelete ? (
-        <div className="confirm" role="group" aria-label="Confirm delete" onKeyDown={deleteStep.onKeyDown}>
-          <p>
-            Delete “<bdi>{shown(detail.title)}</bdi>”? It is removed on {systemLabel(detail.system)} as soon as BenchSync can reach it; until then you can
-            discard the delete.
-          </p>
-          <button
-            ref={deleteStep.confirmRef}
-            type="button"
-            className="button danger"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                await client.call('records.delete', { id: detail.id });
-                deleteStep.done();
-                useUi.getState().requestDetailFocus(detail.id);
-              })
-            }
-          >
-            Yes, delete
-          </button>
-          <button type="button" className="button" onClick={deleteStep.cancel}>
-            Cancel
-          </button>
-        </div>
-      ) : null}
+      {confirmDelete && canDelete ? <DeleteConfirm detail={detail} step={deleteStep} busy={busy} run={run} /> : null}
       {!detail.editable ? (
         <p className="notice">
           Read-only: this {kindLabel(detail.system, detail.kind).toLowerCase()} belongs to someone else on {systemLabel(detail.system)}. You can

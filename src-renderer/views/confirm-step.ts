@@ -8,7 +8,8 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 export function useConfirmStep() {
   const [asking, setAsking] = useState(false);
   const askRef = useRef<HTMLButtonElement>(null);
-  const confirmRef = useRef<HTMLButtonElement>(null);
+  /** What the question's focus goes to: its confirming button, or the first thing it asks for. */
+  const confirmRef = useRef<HTMLButtonElement | HTMLInputElement | null>(null);
   const refocusAsk = useRef(false);
 
   const cancel = () => {

@@ -126,16 +126,24 @@ function runShortcut(key: string): boolean {
   return true;
 }
 
-/** A person's held keys: shortcuts, until one of them puts the focus in a text field; the rest is typed there. */
+/**
+ * A person's held keys: shortcuts, until one of them puts the focus in a text field; the rest is
+ * typed there. Keys pressed on the page never land in a field the focus reached some other way
+ * meanwhile (a click into the search box): they were meant for the page, so they are dropped.
+ */
 async function replay(keys: string[]): Promise<void> {
+  let ranShortcut = false;
   for (let i = 0; i < keys.length; i++) {
     if (isTyping(document.activeElement)) {
       // The one way to type into a field that its React handlers see as typing.
-      document.execCommand('insertText', false, keys.slice(i).join(''));
+      if (ranShortcut) document.execCommand('insertText', false, keys.slice(i).join(''));
       return;
     }
     // A shortcut's focus moves once React has drawn: wait two frames for that before the next key.
-    if (runShortcut(keys[i]!) && i < keys.length - 1) await nextFrame().then(nextFrame);
+    if (runShortcut(keys[i]!)) {
+      ranShortcut = true;
+      if (i < keys.length - 1) await nextFrame().then(nextFrame);
+    }
   }
 }
 

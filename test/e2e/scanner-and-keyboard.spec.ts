@@ -201,11 +201,11 @@ test('after Ctrl+Enter saves (or Esc cancels) a form, the focus is on the record
   await expect(heading('Potency HPLC 1')).toBeFocused();
 });
 
-test('Delete puts the focus on “Yes, delete”, and Esc cancels the question', async () => {
+test('Delete puts the focus on the question (the reason it asks for; “Yes, delete” when none is needed), and Esc cancels it', async () => {
   const detail = ui.detail(page);
   await expect(heading('Potency HPLC 1')).toBeVisible();
   await detail.getByRole('button', { name: 'Delete', exact: true }).click();
-  await expect(detail.getByRole('button', { name: 'Yes, delete' })).toBeFocused();
+  await expect(detail.getByLabel('Reason')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(detail.getByRole('group', { name: 'Confirm delete' })).toHaveCount(0);
   await expect(detail.getByRole('button', { name: 'Delete', exact: true })).toBeFocused();
@@ -222,7 +222,7 @@ test('keys for delete, sync now and the views', async () => {
   const detail = ui.detail(page);
   await focusPage();
   await page.keyboard.press('Delete');
-  await expect(detail.getByRole('button', { name: 'Yes, delete' })).toBeFocused();
+  await expect(detail.getByLabel('Reason')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(detail.getByRole('group', { name: 'Confirm delete' })).toHaveCount(0);
 
@@ -296,7 +296,8 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
   await page.keyboard.press('Enter');
   await expect(palette()).toHaveCount(0);
   const detail = ui.detail(page);
-  await expect(detail.getByRole('button', { name: 'Yes, delete' })).toBeFocused();
+  await expect(detail.getByLabel('Reason')).toBeFocused();
+  await page.keyboard.type('Retired');
   await page.keyboard.press('Enter');
   await expect(detail.getByText('Deleted here.')).toBeVisible();
   await expect(heading('Thermal Evaporator')).toBeFocused();

@@ -169,6 +169,12 @@ test('a technician works offline and everything reaches the catalog once', async
   await test.step('delete one of their own', async () => {
     await openRecord(page, 'Stereo Microscope');
     await detail(page).getByRole('button', { name: 'Delete' }).click();
+    // A delete says why (kept in the record's history): without a reason nothing happens.
+    await detail(page).getByRole('button', { name: 'Yes, delete' }).click();
+    await expect(detail(page).getByText('Say why it is deleted')).toBeVisible();
+    await expect(detail(page).getByLabel('Reason')).toBeFocused();
+    await expect(detail(page).getByText('delete pending')).toHaveCount(0);
+    await detail(page).getByLabel('Reason').fill('Moved to another lab');
     await detail(page).getByRole('button', { name: 'Yes, delete' }).click();
     await expect(detail(page).getByText('delete pending')).toBeVisible();
     const r = row(page, /Stereo Microscope/);
