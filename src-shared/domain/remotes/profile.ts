@@ -180,6 +180,13 @@ export interface KindProfile {
    * `canDelete` stays true.
    */
   deleteRequiresSetting?: string;
+  /**
+   * A pick-list field whose choice decides whether this account may write the record (BrainSTEM
+   * equipment: `setup`, members read, contributors write). A choice the server refused a write
+   * through makes its records read-only and is not offered for new writes (`refusedScopeOf` in
+   * src-shared/domain/record-state.ts).
+   */
+  writeScopeField?: string;
 }
 
 export interface ConnectionSettingSpec {
