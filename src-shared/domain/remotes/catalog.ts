@@ -112,6 +112,7 @@ export const catalogProfile: SystemProfile = {
           input: 'textarea',
           required: true,
           maxLength: CATALOG_LIMITS.description,
+          markdown: true,
           help: 'Markdown. Model, vendor, location, calibration notes.',
         },
         {

@@ -111,6 +111,8 @@ export interface FieldSpec {
   details?: DetailsSpec;
   /** Shown but never editable (server-assigned). */
   readOnly?: boolean;
+  /** The remote stores the text as Markdown: the detail draws it formatted (safely), the form edits the source. */
+  markdown?: boolean;
   /**
    * Editable in the create form only, fixed once the record exists remotely (e.g. a client-chosen
    * key). Main refuses a change after the create has left the machine.
