@@ -24,7 +24,7 @@ export function ChangeSummary({ op, specs, pick, context = {} }: { op: PendingOp
       <ul className="change-list" aria-label="New record">
         {set.slice(0, CREATE_FIELDS_SHOWN).map((spec) => (
           <li key={spec.name}>
-            <span className="change-field">{spec.label}</span>{' '}
+            <span className="change-field">{spec.label}:</span>{' '}
             <span className="change-after">
               <FieldValue spec={spec} fields={{ ...context, ...op.payload }} pick={pick} />
             </span>
@@ -44,7 +44,7 @@ export function ChangeSummary({ op, specs, pick, context = {} }: { op: PendingOp
         const spec = specOf(field);
         return (
           <li key={field}>
-            <span className="change-field">{spec.label}</span>{' '}
+            <span className="change-field">{spec.label}:</span>{' '}
             <span className="change-before">
               <FieldValue spec={spec} fields={before} pick={pick} />
             </span>

@@ -33,8 +33,8 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
           <p className="server-message">{op.error ? <PlainText message={op.error} /> : 'No reason was given.'}</p>
           {detail.readOnlyScope ? (
             <p>
-              BenchSync now shows the equipment of {detail.readOnlyScope.label.toLowerCase()} “<bdi>{shown(detail.readOnlyScope.name)}</bdi>” as read-only: the
-              server lets this account read it, not change it. Discard this change, or retry it once you may write there.
+              This account may only read {detail.readOnlyScope.label.toLowerCase()} “<bdi>{shown(detail.readOnlyScope.name)}</bdi>”. Discard this change, or
+              retry it once you may write there.
             </p>
           ) : null}
           <FieldMessages fieldErrors={op.fieldErrors} specs={specs} />

@@ -117,7 +117,7 @@ test('a technician works offline and everything reaches the catalog once', async
     await form.getByLabel('Alternate names').fill('pH Meter\nBenchtop   pH  Meter');
     await page.keyboard.press('Control+Enter');
     // The same schema as the server: messages under the fields, nothing sent.
-    await expect(form.getByText('Required data is missing: description')).toBeVisible();
+    await expect(form.getByText('Description is required.')).toBeVisible();
     await expect(form.getByText('Alternate names must not include the primary name.')).toBeVisible();
     await page.screenshot({ path: 'test-results/technician-form-errors.png' });
     await form.getByLabel('Description').fill('Mettler Toledo SevenCompact S220. Calibrate with pH 4, 7 and 10 buffers.');
