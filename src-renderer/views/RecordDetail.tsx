@@ -187,7 +187,7 @@ export function RecordDetail() {
 /** When the record last matched the server: pulled unchanged, or our change acknowledged. */
 function LastSynced({ detail }: { detail: RecordDetailDto }) {
   if (!detail.lastSyncedAt) {
-    return <p className="muted small">{detail.remoteId ? 'Not confirmed with the server yet.' : 'Never synced: it is not on the server yet.'}</p>;
+    return <p className="muted small">{detail.remoteId ? 'Not confirmed with the server yet.' : 'Never synced with the server.'}</p>;
   }
   return (
     <p className="muted small">

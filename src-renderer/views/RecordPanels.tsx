@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
 import type { FieldChoice } from '../../src-shared/domain/merge';
+import { plainMessage } from '../../src-shared/domain/plain-messages';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { client } from '../core/client';
 import { formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
@@ -30,7 +31,7 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
               ? `${systemLabel(detail.system)} keeps failing on this ${opTypeLabel(op.type).toLowerCase()}:`
               : `${systemLabel(detail.system)} refused this ${opTypeLabel(op.type).toLowerCase()}:`}
           </p>
-          <p className="server-message">{op.error ? <PlainText message={op.error} /> : 'No reason was given.'}</p>
+          {hasFieldMessages(op.fieldErrors) ? null : <p className="server-message">{op.error ? <PlainText message={op.error} /> : 'No reason was given.'}</p>}
           {detail.readOnlyScope ? (
             <p>
               This account may only read {detail.readOnlyScope.label.toLowerCase()} “<bdi>{shown(detail.readOnlyScope.name)}</bdi>”. Discard this change, or
@@ -61,18 +62,23 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
   );
 }
 
-/** The server's messages per field, in plain words for each field (its words folded under each). */
+function hasFieldMessages(fieldErrors: Record<string, string[]> | null): boolean {
+  return Object.values(fieldErrors ?? {}).some((m) => m.length > 0);
+}
+
+/** The server's messages per field (instead of its one sentence), in plain words for each field, its words folded under each. */
 function FieldMessages({ fieldErrors, specs }: { fieldErrors: Record<string, string[]> | null; specs: readonly FieldSpec[] }) {
   const entries = Object.entries(fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((m) => [field, m] as const));
   if (entries.length === 0) return null;
   return (
-    <ul className="field-error-list">
+    <ul className="field-error-list server-message">
       {entries.map(([field, message]) => {
         const spec = specs.find((s) => s.name === field);
         const label = spec?.label ?? (field === '_' ? 'General' : field);
+        const plain = plainMessage(message, { label, choice: spec?.input === 'select' });
         return (
           <li key={`${field}:${message}`}>
-            {`${label}: `}
+            {plain.text.startsWith(label) ? null : `${label}: `}
             <PlainText message={message} context={{ label, choice: spec?.input === 'select' }} />
           </li>
         );

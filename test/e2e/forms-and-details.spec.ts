@@ -180,7 +180,7 @@ test('11: queued changes say what they change, refusals do not pose as waiting, 
   // Offline only the scheme is checked; the server also wants a jpg, png or gif.
   await form.getByLabel('Image URL').fill('https://example.org/ph-meter.bmp');
   await page.keyboard.press('Control+Enter');
-  await expect(detail(page).getByText('Never synced: it is not on the server yet.')).toBeVisible();
+  await expect(detail(page).getByText('Never synced with the server.')).toBeVisible();
 
   await tab(page, 'Pending changes').click();
   const table = page.getByRole('region', { name: 'Pending changes' }).getByRole('table');
