@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fieldErrorsFrom } from '../../src-main/connectors/catalog/catalog-client';
 import { fieldChanges } from '../../src-shared/domain/field-diff';
-import { choiceProblems, resolveByField } from '../../src-shared/domain/merge';
 import { fieldsNamedBy, plainMessage } from '../../src-shared/domain/plain-messages';
-import { choiceOffered, recordState, refusedScopeOf, remoteWritable, type RecordFacts } from '../../src-shared/domain/record-state';
 import { brainstemEquipmentSchema } from '../../src-shared/domain/remotes/brainstem-equipment';
 import { catalogInstrumentSchema } from '../../src-shared/domain/remotes/catalog';
 import { validateWith } from '../../src-shared/domain/validation';
@@ -14,7 +12,7 @@ import { MESSAGES } from '../sandbox/catalog/catalog-validation';
 /**
  * The pure rules behind the bench forms, on the messages the emulators produce (their own message
  * tables and validators, which copy the services' words): plain words per field, messages naming
- * several fields, what a queued change changes, per-field conflict choices, and the write rule.
+ * several fields, and what a queued change changes.
  */
 describe('server messages in plain words', () => {
   const setup = { label: 'Setup', choice: true };
@@ -83,45 +81,5 @@ describe('what a queued change changes', () => {
       { field: 'name', before: 'Scope A', after: 'Scope B' },
       { field: 'category_id', before: null, after: 3 },
     ]);
-  });
-});
-
-describe('per-field conflict choices', () => {
-  const base = { name: 'A', description: 'D', image: null };
-  const mine = { name: 'A (mine)', description: 'D (mine)', image: null };
-  const remote = { name: 'A', description: 'D (theirs)', image: 'https://x/y.png' };
-
-  it('keeps both sides’ edits to other fields whatever is chosen', () => {
-    expect(resolveByField(base, mine, remote, { description: 'theirs' })).toEqual({ name: 'A (mine)', description: 'D (theirs)', image: 'https://x/y.png' });
-    expect(resolveByField(base, mine, remote, { description: 'mine' })).toEqual({ name: 'A (mine)', description: 'D (mine)', image: 'https://x/y.png' });
-  });
-
-  it('says which conflicts are still open and which choices are about no conflict', () => {
-    expect(choiceProblems(['description', 'name'], { description: 'mine', image: 'theirs' })).toEqual({ open: ['name'], unknown: ['image'] });
-  });
-});
-
-describe('the write rule (record-state.ts)', () => {
-  const facts = (f: Partial<RecordFacts> = {}): RecordFacts => ({ remoteEditable: true, deleted: false, inConflict: false, proposal: null, onRemote: true, ops: [], ...f });
-  const choices = [
-    { remoteId: 'rig', name: 'Ephys Rig 2', writeRefused: false },
-    { remoteId: 'arena', name: 'Miniscope Arena', writeRefused: true },
-  ];
-
-  it('a record in a refused setup is read-only for that reason; a record of someone else for its own', () => {
-    expect(recordState(facts({ remoteEditable: false, refusedScope: 'Miniscope Arena' })).block).toBe('scope_read_only');
-    expect(recordState(facts({ remoteEditable: false })).block).toBe('read_only');
-    expect(refusedScopeOf('setup', { setup: 'arena' }, choices)?.name).toBe('Miniscope Arena');
-    expect(refusedScopeOf('setup', { setup: 'rig' }, choices)).toBeNull();
-    expect(refusedScopeOf(undefined, { setup: 'arena' }, choices)).toBeNull();
-    expect(remoteWritable(true, refusedScopeOf('setup', { setup: 'arena' }, choices))).toBe(false);
-    expect(remoteWritable(true, null)).toBe(true);
-  });
-
-  it('the picker does not offer a refused setup, unless the record already has it', () => {
-    expect(choiceOffered('setup', 'setup', choices[1]!, '')).toBe(false);
-    expect(choiceOffered('setup', 'setup', choices[1]!, 'arena')).toBe(true);
-    expect(choiceOffered('setup', 'setup', choices[0]!, '')).toBe(true);
-    expect(choiceOffered('setup', 'type', choices[1]!, '')).toBe(true);
   });
 });
