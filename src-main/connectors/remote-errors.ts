@@ -3,12 +3,17 @@
  * classes only; each connector maps its own status codes and bodies onto them.
  */
 
-/** The remote refused this edit for good (400/403/404...): park the op with the server's words. */
+/**
+ * The remote refused this edit for good (400/403/404...): park the op with the server's words.
+ * `accessDenied`: the refusal is of this account writing there, not of the values (BrainSTEM's 403
+ * for a setup the account only reads); the connector that knows its statuses says so.
+ */
 export class RemoteRejected extends Error {
   constructor(
     readonly status: number,
     readonly messages: string[],
     readonly fieldErrors: Record<string, string[]> = {},
+    readonly accessDenied = false,
   ) {
     super(messages.join(' ') || `The server refused the change (HTTP ${status}).`);
     this.name = 'RemoteRejected';

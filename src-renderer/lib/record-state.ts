@@ -5,6 +5,7 @@ import { recordState, type RecordState } from '../../src-shared/domain/record-st
 export function detailState(detail: RecordDetailDto): RecordState {
   return recordState({
     remoteEditable: detail.editable,
+    refusedScope: detail.readOnlyScope?.name ?? null,
     deleted: detail.deleted,
     inConflict: detail.conflictFields.length > 0,
     proposal: detail.proposal?.status ?? null,

@@ -10,6 +10,8 @@ export interface PickItem {
   remoteId: string;
   name: string;
   description: string;
+  /** False once the server refused this account a write through this choice (see record-state.ts). */
+  writable: boolean;
 }
 
 interface ConnectionsState {
@@ -57,7 +59,7 @@ export const useConnections = create<ConnectionsState>((set, get) => ({
       pickListSources(connection.system).map(async (source) => {
         try {
           const list = await client.call('categories.list', { connectionId, ...(source === 'categories' ? {} : { source }) });
-          const items = list.map(({ remoteId, name, description }) => ({ remoteId, name, description }));
+          const items = list.map(({ remoteId, name, description, writable }) => ({ remoteId, name, description, writable }));
           set((s) => ({ pickLists: { ...s.pickLists, [`${connectionId}:${source}`]: items } }));
         } catch {
           // The connection may have just been removed; its lists go with it.

@@ -5,7 +5,9 @@ import { pickListOf, str, type CoordinatesSpec, type DetailsSpec } from '../../s
 import { axesFor, isCoordinatesForm, type CoordinatesForm } from '../lib/coordinates';
 import { isDetailsForm, keysFor, type DetailsForm } from '../lib/details';
 import type { FormValue, FormValues } from '../lib/form-values';
+import { choiceOffered } from '../../src-shared/domain/record-state';
 import type { PickLists } from './FieldValue';
+import { PlainText } from './ServerWords';
 
 interface FieldInputProps {
   spec: FieldSpec;
@@ -18,11 +20,13 @@ interface FieldInputProps {
   pick: PickLists;
   /** Shown but fixed (e.g. a key that is already on the server). */
   locked: boolean;
+  /** The kind's `writeScopeField`: its choices the server refused this account are not offered (record-state.ts). */
+  scopeField?: string | undefined;
   onChange(value: FormValue): void;
 }
 
-/** One input as its field spec says: label, control, help, and the messages for it. */
-export function FieldInput({ spec, value, values, record, errors, pick, locked, onChange }: FieldInputProps) {
+/** One input as its field spec says: label, control, help, and the messages for it (in plain words). */
+export function FieldInput({ spec, value, values, record, errors, pick, locked, scopeField, onChange }: FieldInputProps) {
   const id = `field-${spec.name}`;
   const disabled = spec.readOnly || locked;
   const help = locked ? `${spec.help ? `${spec.help} ` : ''}It is fixed now that the record is on the server.` : spec.help;
@@ -59,14 +63,19 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
     case 'select': {
       const pickList = pickListOf(spec);
       const options = pickList
-        ? pick(pickList.source).map((c) => ({ value: c.remoteId, label: c.name }))
-        : ((spec.options as readonly string[] | undefined) ?? []).map((o) => ({ value: o, label: spec.optionLabels?.[o] ?? o }));
+        ? pick(pickList.source).map((c) => ({
+            value: c.remoteId,
+            label: c.name,
+            // The same rule as the core: a choice the server refused this account is not offered (the record's own stays).
+            offered: choiceOffered(scopeField, spec.name, { remoteId: c.remoteId, name: c.name, writeRefused: !c.writable }, record[spec.name]),
+          }))
+        : ((spec.options as readonly string[] | undefined) ?? []).map((o) => ({ value: o, label: spec.optionLabels?.[o] ?? o, offered: true }));
       control = (
         <select {...common} value={text} onChange={(e) => onChange(e.target.value)}>
           <option value="">{options.length === 0 ? 'No choices pulled yet' : 'Choose…'}</option>
           {options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
+            <option key={o.value} value={o.value} disabled={!o.offered}>
+              {o.offered ? o.label : `${o.label} (read only for you)`}
             </option>
           ))}
           {text && !options.some((o) => o.value === text) ? <option value={text}>Unknown ({text})</option> : null}
@@ -84,7 +93,7 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
               {spec.label}
             </span>
             <CoordinatesInput id={id} spec={spec.coordinates} value={value} system={str(system)} disabled={disabled ?? false} describedBy={describedBy} onChange={onChange} />
-            <Help id={id} help={help} errors={errors} />
+            <Help id={id} spec={spec} help={help} errors={errors} />
           </div>
         );
       }
@@ -100,7 +109,7 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
               {spec.label}
             </span>
             <DetailsInput id={id} spec={spec.details} value={value} type={str(type)} disabled={disabled ?? false} describedBy={describedBy} onChange={onChange} />
-            <Help id={id} help={help} errors={errors} />
+            <Help id={id} spec={spec} help={help} errors={errors} />
           </div>
         );
       }
@@ -122,13 +131,17 @@ export function FieldInput({ spec, value, values, record, errors, pick, locked, 
         ) : null}
       </div>
       {control}
-      <Help id={id} help={help} errors={errors} />
+      <Help id={id} spec={spec} help={help} errors={errors} />
     </div>
   );
 }
 
-/** A field's help text and its error messages, tied to the input by id for screen readers. */
-export function Help({ id, help, errors }: { id: string; help: string | undefined; errors: string[] | undefined }) {
+/**
+ * A field's help text and its error messages, tied to the input by id for screen readers. The
+ * messages are the server's (or our offline copy of its rules): said in plain words for this
+ * field, with the server's words folded under each.
+ */
+export function Help({ id, spec, help, errors }: { id: string; spec?: Pick<FieldSpec, 'label' | 'input'>; help: string | undefined; errors: string[] | undefined }) {
   return (
     <>
       {help ? (
@@ -139,7 +152,9 @@ export function Help({ id, help, errors }: { id: string; help: string | undefine
       {errors?.length ? (
         <ul id={`${id}-errors`} className="field-errors">
           {errors.map((m) => (
-            <li key={m}>{m}</li>
+            <li key={m}>
+              <PlainText message={m} context={spec ? { label: spec.label, choice: spec.input === 'select' } : {}} />
+            </li>
           ))}
         </ul>
       ) : null}

@@ -6,6 +6,7 @@ import { describeCoordinates } from '../lib/coordinates';
 import { formatDateTime } from '../lib/datetime';
 import { describeDetails } from '../lib/details';
 import type { PickItem } from '../stores/connections';
+import { MarkdownText } from './MarkdownText';
 
 export type PickLists = (source: string) => readonly PickItem[];
 
@@ -55,7 +56,7 @@ export function FieldValue({ spec, fields, pick }: { spec: FieldSpec; fields: Fi
         <span>{str(value)}</span>
       );
     case 'textarea':
-      return <div className="value-text">{str(value)}</div>;
+      return spec.markdown ? <MarkdownText text={strOf(value)} /> : <div className="value-text">{str(value)}</div>;
     case 'json':
       // A list of objects (e.g. external identifiers): one line per item.
       if (Array.isArray(value) && value.every(isPlainObject)) {

@@ -7,7 +7,11 @@ import { useOutbox } from '../stores/outbox';
 import { useSelection } from '../stores/selection';
 import { statusMessage, useSyncStatus } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
+import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
+import { ChangeSummary } from './ChangeSummary';
 import { ConfirmButton } from './ConfirmButton';
+import { attemptsText } from './RecordPanels';
+import { PlainText } from './ServerWords';
 import { shown } from '../lib/bidi';
 
 /** Every queued change across connections: what it is, where it stands, and what the server said. */
@@ -16,7 +20,13 @@ export function PendingView() {
   const loaded = useOutbox((s) => s.loaded);
   const error = useOutbox((s) => s.error);
   const connections = useConnections((s) => s.connections);
+  const pickLists = useConnections((s) => s.pickLists);
   const [actionError, setActionError] = useState<string | null>(null);
+  // Each change is shown in its record's fields (labels, pick lists by name).
+  const specsOf = (op: PendingOpDto): readonly FieldSpec[] => {
+    const system = connections.find((c) => c.id === op.connectionId)?.system;
+    return (system && SYSTEM_PROFILES[system]?.kinds.find((k) => k.kind === op.kind)?.fields) ?? [];
+  };
   const [busy, setBusy] = useState<number | null>(null);
 
   useEffect(() => {
@@ -78,7 +88,6 @@ export function PendingView() {
               <th scope="col">Record</th>
               <th scope="col">Change</th>
               <th scope="col">State</th>
-              <th scope="col">Attempts</th>
               <th scope="col">Next attempt</th>
               <th scope="col">Message</th>
               <th scope="col">
@@ -97,15 +106,15 @@ export function PendingView() {
                 </td>
                 <td>
                   {opTypeLabel(op.type)}
-                  {op.type === 'update' ? <div className="muted small">{Object.keys(op.payload).join(', ')}</div> : null}
+                  <ChangeSummary op={op} specs={specsOf(op)} pick={(source) => pickLists[`${op.connectionId}:${source}`] ?? []} />
                 </td>
                 <td>
                   <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
+                  {attemptsText(op) ? <div className="muted small">{attemptsText(op)}</div> : null}
                 </td>
-                <td>{op.attempts}</td>
                 <td>{op.state === 'queued' || op.state === 'unknown' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
                 <td className="message-cell">
-                  {heldReason(op) ?? op.error ?? <span className="muted">—</span>}
+                  {heldReason(op) ?? (op.error ? <PlainText message={op.error} /> : <span className="muted">—</span>)}
                   {op.fieldErrors && Object.keys(op.fieldErrors).length > 0 ? (
                     <div className="muted small">Fields: {Object.keys(op.fieldErrors).filter((f) => f !== '_').join(', ') || 'general'}</div>
                   ) : null}

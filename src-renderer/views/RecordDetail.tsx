@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RecordDetailDto } from '../../src-shared/contract';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
-import { kindLabel, systemLabel } from '../lib/format';
+import { formatRelative, kindLabel, systemLabel } from '../lib/format';
 import { connectionName, useConnections } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
@@ -87,6 +87,7 @@ export function RecordDetail() {
             {connectionName(connections, detail.connectionId)} · {systemLabel(detail.system)} · {kindLabel(detail.system, detail.kind)} ·{' '}
             {detail.remoteId ? `#${detail.remoteId} on the server` : 'not on the server yet'}
           </p>
+          <LastSynced detail={detail} />
         </div>
         <div className="badges">
           <RecordBadges record={detail} />
@@ -116,11 +117,23 @@ export function RecordDetail() {
       ) : null}
       {quick && canEdit ? <QuickActionForm key={quick.actionId} id={quick.id} actionId={quick.actionId} /> : null}
       {confirmDelete && canDelete ? <DeleteConfirm detail={detail} step={deleteStep} busy={busy} run={run} /> : null}
-      {!detail.editable ? (
+      {state.block === 'read_only' ? (
         <p className="notice">
           Read-only: this {kindLabel(detail.system, detail.kind).toLowerCase()} belongs to someone else on {systemLabel(detail.system)}. You can
           view it but not edit or delete it.
         </p>
+      ) : null}
+      {state.block === 'scope_read_only' && detail.readOnlyScope ? (
+        <div className="notice" role="group" aria-label="Read-only for you">
+          <p>
+            Read-only for you: this {kindLabel(detail.system, detail.kind).toLowerCase()} is in the {detail.readOnlyScope.label.toLowerCase()} “
+            <bdi>{shown(detail.readOnlyScope.name)}</bdi>”, which {systemLabel(detail.system)} lets this account read but not change (it refused a change
+            there). Only its contributors can edit, add or delete its {kindLabel(detail.system, detail.kind).toLowerCase()}.
+          </p>
+          <button type="button" className="button" disabled={busy} onClick={() => void run(() => client.call('records.clearWriteRefusal', { id: detail.id }))}>
+            I may write there now
+          </button>
+        </div>
       ) : null}
       {detail.editable && profile && !profile.canUpdate ? (
         <p className="notice">
@@ -161,7 +174,23 @@ export function RecordDetail() {
         ))}
       </dl>
 
-      <PendingOps ops={detail.ops} busy={busy} run={run} />
+      <PendingOps ops={detail.ops} specs={specs} pick={pick} context={detail.fields} busy={busy} run={run} />
     </article>
+  );
+}
+
+/** When the record last matched the server: pulled unchanged, or our change acknowledged. */
+function LastSynced({ detail }: { detail: RecordDetailDto }) {
+  if (!detail.lastSyncedAt) {
+    return <p className="muted small">{detail.remoteId ? 'Not confirmed with the server yet.' : 'Never synced with the server.'}</p>;
+  }
+  return (
+    <p className="muted small">
+      Last synced{' '}
+      <time dateTime={detail.lastSyncedAt} title={new Date(detail.lastSyncedAt).toLocaleString()}>
+        {formatRelative(detail.lastSyncedAt) === 'now' ? 'just now' : formatRelative(detail.lastSyncedAt)}
+      </time>
+      {detail.status === 'synced' ? '' : '; your changes since are not on the server yet'}
+    </p>
   );
 }

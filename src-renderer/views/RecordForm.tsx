@@ -4,6 +4,7 @@ import type { RecordDetailDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
 import type { Fields, RecordKind } from '../../src-shared/domain/record-kinds';
 import { kindProfile, SYSTEM_PROFILES, type FieldSpec, type KindProfile } from '../../src-shared/domain/remotes';
+import { plainMessage } from '../../src-shared/domain/plain-messages';
 import { type FieldErrors, validateWith } from '../../src-shared/domain/validation';
 import { client, errorFields, formErrorSummary } from '../core/client';
 import { today } from '../lib/datetime';
@@ -14,6 +15,7 @@ import { useConnections, usePickLists } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi, type RecordForm as FormState } from '../stores/ui';
 import { FieldInput } from './FieldInput';
+import { PlainText } from './ServerWords';
 import { useFormShortcuts } from './shortcuts';
 
 export function RecordForm({ form }: { form: FormState }) {
@@ -134,7 +136,7 @@ function EditForm({ id, fromProposal }: { id: string; fromProposal: boolean }) {
       prefill={proposal?.fields}
       locked={lockedFields(snapshot, profile)}
       initialErrors={mergeErrors(...rejected.map((o) => o.fieldErrors))}
-      initialMessage={rejected.length > 0 ? `The server refused the last change: ${rejected.map((o) => o.error).join(' ')} Fix it below and save to send it again.` : null}
+      initialMessage={rejectedMessage(rejected)}
       notice={
         proposal
           ? 'An administrator rejected this proposal. The form starts from what you proposed: change what is needed and resubmit.'
@@ -148,6 +150,15 @@ function EditForm({ id, fromProposal }: { id: string; fromProposal: boolean }) {
       }}
     />
   );
+}
+
+/** Above the form of a refused change: where the server's objections are, in plain words. */
+function rejectedMessage(rejected: readonly RecordDetailDto['ops'][number][]): string | null {
+  if (rejected.length === 0) return null;
+  if (rejected.every((o) => Object.keys(o.fieldErrors ?? {}).some((k) => k !== '_'))) {
+    return 'The server refused the last change; what it objected to is marked under the fields. Fix it and save to send it again.';
+  }
+  return `The server refused the last change: ${rejected.map((o) => plainMessage(o.error ?? '').text).join(' ')} Fix it below and save to send it again.`;
 }
 
 /** A quick action's few fields, prefilled, in the record's detail. */
@@ -284,10 +295,10 @@ function FieldsForm(props: FieldsFormProps) {
   };
   // Messages for fields not on this form (or for the record as a whole) go above it.
   const shown = new Set(specs.map((f) => f.name));
-  const label = (name: string) => profile.fields.find((f) => f.name === name)?.label;
+  const specOf = (name: string) => profile.fields.find((f) => f.name === name);
   const general = Object.entries(errors)
     .filter(([k]) => !shown.has(k))
-    .flatMap(([k, v]) => v.map((m) => (label(k) && !m.startsWith(label(k)!) ? `${label(k)}: ${m}` : m)));
+    .flatMap(([k, v]) => v.map((m) => ({ key: `${k}:${m}`, message: m, spec: specOf(k) })));
 
   return (
     <form ref={formRef} className={compact ? 'record-form quick-form' : 'record-form'} onSubmit={onSubmit} noValidate aria-label={title}>
@@ -303,8 +314,11 @@ function FieldsForm(props: FieldsFormProps) {
           <p>{message}</p>
           {general.length > 0 ? (
             <ul>
-              {general.map((m) => (
-                <li key={m}>{m}</li>
+              {general.map((g) => (
+                <li key={g.key}>
+                  {g.spec && !g.message.startsWith(g.spec.label) ? `${g.spec.label}: ` : null}
+                  <PlainText message={g.message} context={g.spec ? { label: g.spec.label, choice: g.spec.input === 'select' } : {}} />
+                </li>
               ))}
             </ul>
           ) : null}
@@ -320,6 +334,7 @@ function FieldsForm(props: FieldsFormProps) {
           errors={errors[spec.name]}
           pick={pick}
           locked={locked?.has(spec.name) ?? false}
+          scopeField={profile.writeScopeField}
           onChange={(v) => change(spec.name, v)}
         />
       ))}

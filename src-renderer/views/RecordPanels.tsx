@@ -1,11 +1,18 @@
+import { useState } from 'react';
 import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
 import { sameValue } from '../../src-shared/domain/field-diff';
+import type { FieldChoice } from '../../src-shared/domain/merge';
+import { plainMessage } from '../../src-shared/domain/plain-messages';
 import type { FieldSpec } from '../../src-shared/domain/remotes';
 import { client } from '../core/client';
 import { formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, systemLabel } from '../lib/format';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
+import { shown } from '../lib/bidi';
+import { ChangeSummary } from './ChangeSummary';
 import { ConfirmButton } from './ConfirmButton';
+import { PlainText } from './ServerWords';
+import './RecordPanels.css';
 import { FieldValue, type PickLists } from './FieldValue';
 
 /** The parts of a record's detail that need the user: refused changes, proposals, conflicts, the queue. */
@@ -15,7 +22,6 @@ export type Run = (action: () => Promise<unknown>) => Promise<void>;
 export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: RecordDetailDto; specs: readonly FieldSpec[]; busy: boolean; run: Run; onFix: (() => void) | null }) {
   const rejected = detail.ops.filter((o) => o.state === 'rejected' || o.state === 'failing');
   if (rejected.length === 0) return null;
-  const label = (name: string) => specs.find((s) => s.name === name)?.label ?? (name === '_' ? 'General' : name);
   return (
     <>
       {rejected.map((op) => (
@@ -25,8 +31,14 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
               ? `${systemLabel(detail.system)} keeps failing on this ${opTypeLabel(op.type).toLowerCase()}:`
               : `${systemLabel(detail.system)} refused this ${opTypeLabel(op.type).toLowerCase()}:`}
           </p>
-          <p className="server-message">{op.error ?? 'No reason was given.'}</p>
-          <FieldMessages fieldErrors={op.fieldErrors} label={label} />
+          {hasFieldMessages(op.fieldErrors) ? null : <p className="server-message">{op.error ? <PlainText message={op.error} /> : 'No reason was given.'}</p>}
+          {detail.readOnlyScope ? (
+            <p>
+              This account may only read {detail.readOnlyScope.label.toLowerCase()} “<bdi>{shown(detail.readOnlyScope.name)}</bdi>”. Discard this change, or
+              retry it once you may write there.
+            </p>
+          ) : null}
+          <FieldMessages fieldErrors={op.fieldErrors} specs={specs} />
           <div className="actions">
             {onFix ? (
               <button type="button" className="button primary" onClick={onFix}>
@@ -50,17 +62,27 @@ export function RejectedOps({ detail, specs, busy, run, onFix }: { detail: Recor
   );
 }
 
-/** The server's messages per field, when there is more than the one sentence already shown. */
-function FieldMessages({ fieldErrors, label }: { fieldErrors: Record<string, string[]> | null; label: (name: string) => string }) {
+function hasFieldMessages(fieldErrors: Record<string, string[]> | null): boolean {
+  return Object.values(fieldErrors ?? {}).some((m) => m.length > 0);
+}
+
+/** The server's messages per field (instead of its one sentence), in plain words for each field, its words folded under each. */
+function FieldMessages({ fieldErrors, specs }: { fieldErrors: Record<string, string[]> | null; specs: readonly FieldSpec[] }) {
   const entries = Object.entries(fieldErrors ?? {}).flatMap(([field, messages]) => messages.map((m) => [field, m] as const));
-  if (entries.length < 2) return null;
+  if (entries.length === 0) return null;
   return (
-    <ul className="field-error-list">
-      {entries.map(([field, message]) => (
-        <li key={`${field}:${message}`}>
-          {message.startsWith(label(field)) ? message : `${label(field)}: ${message}`}
-        </li>
-      ))}
+    <ul className="field-error-list server-message">
+      {entries.map(([field, message]) => {
+        const spec = specs.find((s) => s.name === field);
+        const label = spec?.label ?? (field === '_' ? 'General' : field);
+        const plain = plainMessage(message, { label, choice: spec?.input === 'select' });
+        return (
+          <li key={`${field}:${message}`}>
+            {plain.text.startsWith(label) ? null : `${label}: `}
+            <PlainText message={message} context={{ label, choice: spec?.input === 'select' }} />
+          </li>
+        );
+      })}
     </ul>
   );
 }
@@ -172,21 +194,25 @@ export function ConflictPanel({
   run: Run;
 }) {
   const deletedRemotely = detail.remoteFields === null || detail.conflictFields.includes('_deleted');
-  const resolve = (keep: 'mine' | 'theirs') =>
+  const [choices, setChoices] = useState<Record<string, FieldChoice>>({});
+  const inConflict = detail.conflictFields.filter((f) => f !== '_deleted');
+  const chosen = inConflict.filter((f) => choices[f]).length;
+  const resolve = (request: { keep: FieldChoice } | { fields: Record<string, FieldChoice> }) =>
     run(async () => {
       try {
-        await client.call('records.resolveConflict', { id: detail.id, keep });
+        await client.call('records.resolveConflict', { id: detail.id, ...request });
       } finally {
         useUi.getState().openForm(null);
       }
     });
+  const pickSide = (field: string, choice: FieldChoice) => setChoices((c) => ({ ...c, [field]: choice }));
   return (
     <section className="conflict" aria-label="Conflict">
       <h3>Conflict with the server’s version</h3>
       <p>
         {deletedRemotely
           ? 'Someone deleted this record on the server while you had changes waiting here.'
-          : 'This record changed on the server and here, in the same fields. Choose which version to keep.'}
+          : 'This record changed on the server and here, in the same fields. Choose, field by field, whose value to keep, or keep one version as a whole.'}
       </p>
       {deletedRemotely ? null : (
         <table className="compare">
@@ -202,18 +228,30 @@ export function ConflictPanel({
               const mine = detail.fields[spec.name];
               const theirs = detail.remoteFields?.[spec.name];
               const differs = !sameValue(mine, theirs);
+              const conflict = detail.conflictFields.includes(spec.name);
+              const side = (choice: FieldChoice, fields: Record<string, unknown>) =>
+                conflict ? (
+                  <label className={choices[spec.name] === choice ? 'conflict-choice chosen' : 'conflict-choice'}>
+                    <input
+                      type="radio"
+                      name={`conflict-${spec.name}`}
+                      checked={choices[spec.name] === choice}
+                      onChange={() => pickSide(spec.name, choice)}
+                      aria-label={`${choice === 'mine' ? 'Mine' : 'Server’s'} for ${spec.label}`}
+                    />
+                    <FieldValue spec={spec} fields={fields} pick={pick} />
+                  </label>
+                ) : (
+                  <FieldValue spec={spec} fields={fields} pick={pick} />
+                );
               return (
-                <tr key={spec.name} className={detail.conflictFields.includes(spec.name) ? 'conflict-row' : differs ? 'differs-row' : undefined}>
+                <tr key={spec.name} className={conflict ? 'conflict-row' : differs ? 'differs-row' : undefined}>
                   <th scope="row">
                     {spec.label}
-                    {detail.conflictFields.includes(spec.name) ? <span className="badge badge-conflict">conflict</span> : null}
+                    {conflict ? <span className="badge badge-conflict">conflict</span> : null}
                   </th>
-                  <td>
-                    <FieldValue spec={spec} fields={detail.fields} pick={pick} />
-                  </td>
-                  <td>
-                    <FieldValue spec={spec} fields={detail.remoteFields ?? {}} pick={pick} />
-                  </td>
+                  <td>{side('mine', detail.fields)}</td>
+                  <td>{side('theirs', detail.remoteFields ?? {})}</td>
                 </tr>
               );
             })}
@@ -221,57 +259,92 @@ export function ConflictPanel({
         </table>
       )}
       <div className="actions">
-        <button type="button" className="button primary" disabled={busy} onClick={() => void resolve('mine')}>
+        {deletedRemotely ? null : (
+          <button type="button" className="button primary" disabled={busy || chosen < inConflict.length} onClick={() => void resolve({ fields: choices })}>
+            {chosen < inConflict.length ? `Use my choices (${chosen} of ${inConflict.length} chosen)` : 'Use my choices'}
+          </button>
+        )}
+        <button type="button" className={deletedRemotely ? 'button primary' : 'button'} disabled={busy} onClick={() => void resolve({ keep: 'mine' })}>
           Keep mine
         </button>
-        <button type="button" className="button" disabled={busy} onClick={() => void resolve('theirs')}>
+        <button type="button" className="button" disabled={busy} onClick={() => void resolve({ keep: 'theirs' })}>
           Use server's
         </button>
       </div>
       <p className="muted small">
         {deletedRemotely
           ? 'Keep mine creates it again on the server; Use server’s removes it here.'
-          : 'Keep mine sends your version over the server’s; Use server’s drops your changes to this record.'}
+          : 'Your choices keep every other change, yours and the server’s. Keep mine sends your whole version over the server’s; Use server’s drops all your changes to this record.'}
       </p>
     </section>
   );
 }
 
-export function PendingOps({ ops, busy, run }: { ops: PendingOpDto[]; busy: boolean; run: Run }) {
+/** What an op's attempts say, only where they mean something (a send without an answer, or failing ones). */
+export function attemptsText(op: PendingOpDto): string | null {
+  if (op.attempts === 0) return null;
+  if (op.state === 'unknown' || op.state === 'in_flight') return `sent ${op.attempts === 1 ? 'once' : `${op.attempts} times`}, no answer yet`;
+  if (op.state === 'failing') return `${op.attempts} failed tr${op.attempts === 1 ? 'y' : 'ies'}`;
+  return null;
+}
+
+export function PendingOps({
+  ops,
+  specs,
+  pick,
+  context,
+  busy,
+  run,
+}: {
+  ops: PendingOpDto[];
+  specs: readonly FieldSpec[];
+  pick: PickLists;
+  context: Record<string, unknown>;
+  busy: boolean;
+  run: Run;
+}) {
   if (ops.length === 0) return null;
+  const refused = ops.some((o) => o.state === 'rejected' || o.state === 'failing');
   return (
     <section className="ops" aria-label="Pending changes to this record">
-      <h3>Changes waiting to be sent</h3>
+      <h3>{refused ? 'Changes the server has not taken' : 'Changes waiting to be sent'}</h3>
       <ol className="op-list">
-        {ops.map((op) => (
-          <li key={op.id} className={`op op-${op.state}`}>
-            <div>
-              <strong>{opTypeLabel(op.type)}</strong>
-              {op.type === 'update' ? <span className="muted"> of {Object.keys(op.payload).join(', ')}</span> : null}
-              {' — '}
-              <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
-              {op.attempts > 0 ? <span className="muted"> · {op.attempts} unconfirmed attempt{op.attempts === 1 ? '' : 's'}</span> : null}
-              {(op.state === 'queued' || op.state === 'unknown') && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
-                <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
+        {ops.map((op) => {
+          const attempts = attemptsText(op);
+          return (
+            <li key={op.id} className={`op op-${op.state}`}>
+              <div>
+                <strong>{opTypeLabel(op.type)}</strong>
+                {' — '}
+                <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
+                {attempts ? <span className="muted"> · {attempts}</span> : null}
+                {(op.state === 'queued' || op.state === 'unknown') && op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? (
+                  <span className="muted"> · next try {formatRelative(op.nextAttemptAt)}</span>
+                ) : null}
+              </div>
+              <ChangeSummary op={op} specs={specs} pick={pick} context={context} />
+              {op.state === 'rejected' || op.state === 'failing' ? (
+                <div className="muted small">Not sent again until you fix, retry or discard it (above).</div>
+              ) : heldReason(op) ? (
+                <div className="muted small">{heldReason(op)}</div>
+              ) : op.error ? (
+                <div className="muted small">
+                  Last error: <PlainText message={op.error} />
+                </div>
               ) : null}
-            </div>
-            {heldReason(op) ? (
-              <div className="muted small">{heldReason(op)}</div>
-            ) : op.error && op.state !== 'rejected' ? (
-              <div className="muted small">Last error: {op.error}</div>
-            ) : null}
-            {op.state !== 'in_flight' && op.state !== 'rejected' && op.state !== 'failing' ? (
-              <ConfirmButton
-                small
-                label="Discard"
-                question={op.type === 'create' ? 'Discard it, and the new record with it?' : op.type === 'delete' ? 'Keep the record (discard the delete)?' : 'Discard this change?'}
-                confirmLabel="Yes, discard"
-                disabled={busy}
-                onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
-              />
-            ) : null}
-          </li>
-        ))}
+              {op.state !== 'in_flight' && op.state !== 'rejected' && op.state !== 'failing' ? (
+                <ConfirmButton
+                  small
+                  label="Discard"
+                  question={op.type === 'create' ? 'Discard it, and the new record with it?' : op.type === 'delete' ? 'Keep the record (discard the delete)?' : 'Discard this change?'}
+                  confirmLabel="Yes, discard"
+                  disabled={busy}
+                  onConfirm={() => void run(() => client.call('outbox.discard', { opId: op.id }))}
+                />
+              ) : null}
+            </li>
+          );
+        })}
       </ol>
     </section>
   );

@@ -23,11 +23,14 @@ export const pendingOp = z.object({
   connectionId: uuid,
   recordId: uuid,
   recordTitle: z.string(),
+  kind: recordKind,
   /** accept/reject: a reviewer's decision on an approval. */
   type: z.enum(['create', 'update', 'delete', 'accept', 'reject']),
   /** See `OpState` in src-shared/domain/record-state.ts. */
   state: z.enum(OP_STATES),
   payload: fields,
+  /** update: the server's values of the changed fields before this change (what it shows as "before"). */
+  base: fields,
   attempts: z.number().int(),
   nextAttemptAt: z.string().nullable(),
   error: z.string().nullable(),
@@ -53,6 +56,13 @@ export const recordDetail = recordSummary.extend({
   remoteFields: fields.nullable(),
   conflictFields: z.array(z.string()),
   ops: z.array(pendingOp),
+  /** When the record last matched the server (pulled unchanged, or our change acknowledged); null if never. */
+  lastSyncedAt: z.string().nullable(),
+  /**
+   * The choice the record's write permission follows, when the server refused this account writing
+   * through it (BrainSTEM: a setup the account only reads); null otherwise. See record-state.ts.
+   */
+  readOnlyScope: z.object({ field: z.string(), label: z.string(), name: z.string() }).nullable(),
 });
 export type RecordDetailDto = z.infer<typeof recordDetail>;
 
@@ -66,7 +76,18 @@ export const listQuery = z.object({
 });
 export type ListQuery = z.input<typeof listQuery>;
 
-export const category = z.object({ connectionId: uuid, remoteId: z.string(), name: z.string(), description: z.string() });
+/** `writable`: false once the server refused this account a write through this choice (a BrainSTEM setup it only reads). */
+export const category = z.object({ connectionId: uuid, remoteId: z.string(), name: z.string(), description: z.string(), writable: z.boolean() });
+
+/** Whole record (`keep`), or one choice per conflicting field (`fields`): exactly one of the two. */
+export const resolveConflictRequest = z
+  .object({
+    id: uuid,
+    keep: z.enum(['mine', 'theirs']).optional(),
+    fields: z.record(z.string().min(1).max(200), z.enum(['mine', 'theirs'])).optional(),
+  })
+  .refine((r) => (r.keep === undefined) !== (r.fields === undefined), { message: 'Give either keep (the whole record) or fields (a choice per field), not both.' })
+  .refine((r) => r.fields === undefined || Object.keys(r.fields).length > 0, { message: 'Choose mine or theirs for at least one field.', path: ['fields'] });
 
 /** Why a change was made, in the user's words (kept in the history). */
 const changeReason = z.string().trim().max(2_000);
@@ -90,10 +111,9 @@ export const recordsContract = {
   'records.update': { request: z.object({ id: uuid, fields, reason: changeReason.optional() }), reply: recordDetail },
   /** A reason is required unless the history policy says otherwise (`history.setPolicy`). */
   'records.delete': { request: z.object({ id: uuid, reason: changeReason.optional() }), reply: z.object({ id: uuid }) },
-  'records.resolveConflict': {
-    request: z.object({ id: uuid, keep: z.enum(['mine', 'theirs']) }),
-    reply: recordDetail,
-  },
+  'records.resolveConflict': { request: resolveConflictRequest, reply: recordDetail },
+  /** Forgets the server's refusal of writes through the record's choice (e.g. after being made a contributor of the setup). */
+  'records.clearWriteRefusal': { request: z.object({ id: uuid }), reply: recordDetail },
   /** Every record matching the query (not just a page), as CSV text for the user to save. */
   'records.exportCsv': {
     request: listQuery.omit({ offset: true, limit: true }),

@@ -24,3 +24,20 @@ export function changedFields(base: Fields, next: Fields): Fields {
   for (const [k, v] of Object.entries(next)) if (!sameValue(base[k], v)) out[k] = v;
   return out;
 }
+
+/** One field of a queued change: what the server had (`before`) and what the change sets (`after`). */
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+/**
+ * What an update changes, field by field: `base` holds the remote values the changed fields had
+ * when first edited, `payload` the values sent. Fields whose value did not move are left out.
+ */
+export function fieldChanges(base: Fields, payload: Fields): FieldChange[] {
+  return Object.entries(payload)
+    .filter(([field, after]) => !sameValue(base[field], after))
+    .map(([field, after]) => ({ field, before: base[field] ?? null, after }));
+}

@@ -30,3 +30,31 @@ export function threeWayMerge(base: Fields, local: Fields, remote: Fields, ours:
   }
   return { merged, conflicts: conflicts.sort() };
 }
+
+export type FieldChoice = 'mine' | 'theirs';
+
+/** Conflicting fields the choices leave open, and choices naming fields that are not in conflict. */
+export function choiceProblems(conflicts: readonly string[], choices: Readonly<Record<string, FieldChoice>>): { open: string[]; unknown: string[] } {
+  return {
+    open: conflicts.filter((f) => !Object.hasOwn(choices, f)),
+    unknown: Object.keys(choices).filter((f) => !conflicts.includes(f)),
+  };
+}
+
+/**
+ * A conflict resolved field by field: the remote version with every local edit on top (as a
+ * merge without conflicts would be), then each conflicting field as chosen. Fields only one side
+ * changed keep that side's value, so no edit of either side is lost to a choice about another
+ * field. Every conflicting field must be chosen (see `choiceProblems`).
+ */
+export function resolveByField(base: Fields, mine: Fields, remote: Fields, choices: Readonly<Record<string, FieldChoice>>): Fields {
+  const { merged } = threeWayMerge(base, mine, remote);
+  const out: Fields = { ...merged };
+  for (const [field, choice] of Object.entries(choices)) {
+    if (choice === 'theirs') {
+      if (Object.hasOwn(remote, field)) out[field] = remote[field];
+      else delete out[field];
+    } else if (Object.hasOwn(mine, field)) out[field] = mine[field];
+  }
+  return out;
+}

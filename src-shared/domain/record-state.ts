@@ -1,4 +1,4 @@
-import type { RecordStatus } from './record-kinds';
+import type { Fields, RecordStatus } from './record-kinds';
 
 /**
  * The state machine of a record and its queued ops, as pure rules. The core stores what these
@@ -46,8 +46,13 @@ export function releasedState(attempts: number): OpState {
 }
 
 export interface RecordFacts {
-  /** The remote lets this user change the record (false for someone else's catalog instrument). */
+  /** The remote lets this user change the record (false for someone else's catalog instrument, or one in a refused scope). */
   remoteEditable: boolean;
+  /**
+   * The choice this record's write permission follows, when the remote refused this account
+   * writing through it (BrainSTEM: a setup the account only reads): its name. See `refusedScopeOf`.
+   */
+  refusedScope?: string | null;
   /** Deleted here; the delete not yet acknowledged. */
   deleted: boolean;
   inConflict: boolean;
@@ -58,8 +63,8 @@ export interface RecordFacts {
   ops: readonly OpFacts[];
 }
 
-/** Why the record cannot be edited or deleted now; null when it can. */
-export type EditBlock = 'read_only' | 'deleted' | 'conflict' | 'awaiting_decision' | null;
+/** Why the record cannot be edited or deleted now; null when it can. `scope_read_only`: see `RecordFacts.refusedScope`. */
+export type EditBlock = 'read_only' | 'scope_read_only' | 'deleted' | 'conflict' | 'awaiting_decision' | null;
 
 export interface RecordState {
   status: RecordStatus;
@@ -81,7 +86,8 @@ export function recordState(f: RecordFacts): RecordState {
   else if (f.proposal === 'Rejected') status = 'rejected';
 
   let block: EditBlock = null;
-  if (!f.remoteEditable) block = 'read_only';
+  if (f.refusedScope) block = 'scope_read_only';
+  else if (!f.remoteEditable) block = 'read_only';
   else if (f.deleted) block = 'deleted';
   else if (f.inConflict) block = 'conflict';
   else if (f.proposal === 'Pending') block = 'awaiting_decision';
@@ -90,4 +96,39 @@ export function recordState(f: RecordFacts): RecordState {
   const createOnlyOpen = !f.onRemote && (!last || (last.type === 'create' && (last.state === 'queued' || last.state === 'rejected')) || f.ops.length === 0);
   const canFixRejected = block === null && last !== undefined && last.state === 'rejected' && last.type !== 'delete';
   return { status, block, createOnlyOpen, canFixRejected };
+}
+
+/**
+ * Write permission that follows a pick list (`KindProfile.writeScopeField`): BrainSTEM equipment
+ * inherits its setup's permission (members read, contributors write), and the API publishes no
+ * per-setup permission, so a choice counts as refused once the server refused this account a
+ * write through it (docs/remotes/brainstem.md). The core stores the refusals in the mirror.
+ */
+export interface ScopeChoice {
+  remoteId: string;
+  name: string;
+  /** The server refused this account writing a record with this choice. */
+  writeRefused: boolean;
+}
+
+/** The refused choice the record's write permission follows, or null (also for kinds whose permission follows none). */
+export function refusedScopeOf(scopeField: string | undefined, fields: Fields, choices: readonly ScopeChoice[]): ScopeChoice | null {
+  if (!scopeField) return null;
+  const value = fields[scopeField];
+  if (value === undefined || value === null || value === '') return null;
+  return choices.find((c) => c.writeRefused && c.remoteId === String(value)) ?? null;
+}
+
+/** Whether the remote lets this account write the record: its own flag, and no refused scope. */
+export function remoteWritable(recordEditable: boolean, refusedScope: ScopeChoice | null): boolean {
+  return recordEditable && refusedScope === null;
+}
+
+/**
+ * Whether a form offers `choice` for `field`: not a refused choice of the write scope (saving would
+ * be refused), except the value the record already has, which stays shown as it is.
+ */
+export function choiceOffered(scopeField: string | undefined, field: string, choice: ScopeChoice, current: unknown): boolean {
+  if (field !== scopeField || !choice.writeRefused) return true;
+  return current !== undefined && current !== null && String(current) === choice.remoteId;
 }

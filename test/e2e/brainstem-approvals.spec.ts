@@ -88,7 +88,7 @@ test('a technician proposes offline, an administrator accepts, the technician se
     await position.getByLabel('Rotation').fill('90');
     await page.keyboard.press('Control+Enter');
     await expect(form).toHaveCount(0);
-    await expect(detail.getByText('AP -2.3 mm · ML 1.6 mm · Depth 1.9 mm · AP angle 0 ° · ML angle 15 ° · Rotation 90 °')).toBeVisible();
+    await expect(detail.getByRole('definition').getByText('AP -2.3 mm · ML 1.6 mm · Depth 1.9 mm · AP angle 0 ° · ML angle 15 ° · Rotation 90 °')).toBeVisible();
     await expect(detail.getByText('pending', { exact: true })).toBeVisible();
   });
 

@@ -66,7 +66,7 @@ test('keys, pause, conflicts and removal', async ({ page }) => {
       await page.keyboard.press('e');
       await page.getByLabel('Description').fill(description);
       await page.keyboard.press('Control+Enter');
-      await expect(detail(page).getByText(description)).toBeVisible();
+      await expect(detail(page).getByRole('definition').getByText(description)).toBeVisible();
     }
     await expect(pendingCount(page)).toHaveText('2 pending changes');
     await page.waitForTimeout(1_500);

@@ -104,7 +104,7 @@ test('BrainSTEM equipment: pick lists, coordinates, local time, a quick action',
     await axes.getByLabel('DV', { exact: true }).fill('-1.5');
     await quick.getByRole('button', { name: 'Save' }).click();
     await expect(quick).toHaveCount(0);
-    await expect(detail.getByText('AP -2.1 mm · ML 1.4 mm · DV -1.5 mm')).toBeVisible();
+    await expect(detail.getByRole('definition').getByText('AP -2.1 mm · ML 1.4 mm · DV -1.5 mm')).toBeVisible();
     await expect
       .poll(async () => (await equipmentNamed('Thorlabs PM100D power meter'))[0], { timeout: 15_000 })
       .toMatchObject({
@@ -122,7 +122,7 @@ test('BrainSTEM equipment: pick lists, coordinates, local time, a quick action',
     await edit.getByLabel('x unit').selectOption('µm');
     await edit.getByRole('group', { name: 'Position' }).getByLabel('x', { exact: true }).fill('9400');
     await page.keyboard.press('Control+Enter');
-    await expect(detail.getByText('x 9400 µm · y 1.2 mm · z 2.8 mm')).toBeVisible();
+    await expect(detail.getByRole('definition').getByText('x 9400 µm · y 1.2 mm · z 2.8 mm')).toBeVisible();
     await expect
       .poll(async () => (await equipmentNamed('Cranial window (3 mm, V1)'))[0]?.coordinates_details, { timeout: 15_000 })
       .toEqual({ x: { value: 9400, unit: 'µm' }, y: { value: 1.2, unit: 'mm' }, z: { value: 2.8, unit: 'mm' } });

@@ -117,7 +117,7 @@ test('a technician works offline and everything reaches the catalog once', async
     await form.getByLabel('Alternate names').fill('pH Meter\nBenchtop   pH  Meter');
     await page.keyboard.press('Control+Enter');
     // The same schema as the server: messages under the fields, nothing sent.
-    await expect(form.getByText('Required data is missing: description')).toBeVisible();
+    await expect(form.getByText('Description is required.')).toBeVisible();
     await expect(form.getByText('Alternate names must not include the primary name.')).toBeVisible();
     await page.screenshot({ path: 'test-results/technician-form-errors.png' });
     await form.getByLabel('Description').fill('Mettler Toledo SevenCompact S220. Calibrate with pH 4, 7 and 10 buffers.');
@@ -141,7 +141,7 @@ test('a technician works offline and everything reaches the catalog once', async
     await form.getByLabel('Description').fill('Mettler Toledo SevenCompact S220 with InLab Expert Pro electrode.');
     await page.keyboard.press('Control+s');
     await expect(form).toHaveCount(0);
-    await expect(detail(page).getByText('InLab Expert Pro electrode')).toBeVisible();
+    await expect(detail(page).getByRole('definition').getByText('InLab Expert Pro electrode')).toBeVisible();
 
     await detail(page).getByRole('button', { name: 'Edit' }).click();
     form = page.getByRole('form', { name: `Edit ${created.normalised}` });
@@ -259,7 +259,7 @@ test('a technician works offline and everything reaches the catalog once', async
     form = page.getByRole('form', { name: 'Edit UV-Vis Spectrophotometer' });
     await form.getByLabel('Alternate names').fill('UV-Vis\nCary 60\nSpectrophotometer 1');
     await page.keyboard.press('Control+Enter');
-    await expect(detail(page).getByText('Spectrophotometer 1')).toBeVisible();
+    await expect(detail(page).getByRole('definition').getByText('Spectrophotometer 1')).toBeVisible();
     await expect(detail(page).locator('.badge')).toHaveCount(0, { timeout: 15_000 });
     await expect.poll(async () => (await member.mine()).find((i) => i.name === 'UV-Vis Spectrophotometer')?.alternate_names).toEqual([
       'UV-Vis',

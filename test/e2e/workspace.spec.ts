@@ -115,7 +115,7 @@ test('one workspace: four systems, one search, pending, the scan box, CSV', asyn
       await page.keyboard.press('e');
       await page.getByRole('form', { name: `Edit ${name}` }).getByLabel('Description').fill(description);
       await page.keyboard.press('Control+s');
-      await expect(detail.getByText(description)).toBeVisible();
+      await expect(detail.getByRole('definition').getByText(description)).toBeVisible();
     }
 
     await ui.search(page).fill('');

@@ -195,6 +195,39 @@ describe('brainstem equipment: local edits reach the server', () => {
     expect((await remoteOne(theirs.remoteId!)).notes).toBe('EWL focus 0-255, 30 fps');
   });
 
+  it('after the 403 the setup’s equipment is read-only and the setup not offered, across pulls; the core refuses what the server would', async () => {
+    await connect();
+    const miniscope = await byTitle('UCLA Miniscope v4');
+    const arena = await setupId('Miniscope Open-Field Arena');
+    await app.client.call('records.update', { id: miniscope.id, fields: { notes: 'Focus re-checked' } });
+    const rec = await waitFor('the rejection', async () => {
+      const r = await app.client.call('records.get', { id: miniscope.id });
+      return r.status === 'rejected' ? r : undefined;
+    });
+    expect(rec).toMatchObject({ editable: false, readOnlyScope: { field: 'setup', label: 'Setup', name: 'Miniscope Open-Field Arena' } });
+    const daq = await byTitle('Miniscope DAQ v3.3');
+    expect(daq.editable).toBe(false);
+    expect((await byTitle('Intan RHD 128ch amplifier')).editable).toBe(true);
+    // A full pull later (setups refreshed, equipment listed again) keeps what the server said.
+    const pulledBefore = (await app.client.call('sync.status', {}))[0]!.lastPullAt;
+    await app.client.call('sync.now', { connectionId });
+    await waitFor('another pull', async () => (await app.client.call('sync.status', {}))[0]!.lastPullAt !== pulledBefore);
+    expect((await byTitle('Miniscope DAQ v3.3')).editable).toBe(false);
+    const setupsHere = await app.client.call('categories.list', { connectionId, source: 'setups' });
+    expect(setupsHere.find((s) => s.remoteId === arena)?.writable).toBe(false);
+    expect(setupsHere.filter((s) => s.remoteId !== arena).every((s) => s.writable)).toBe(true);
+    // Nothing more is sent there: the core refuses with the reason.
+    await expect(app.client.call('records.update', { id: daq.id, fields: { notes: 'x' } })).rejects.toMatchObject({ error: { code: 'read_only' } });
+    await expect(app.client.call('records.create', { connectionId, kind: 'equipment', fields: { ...rigFields(arena), name: 'Second overhead camera' } })).rejects.toMatchObject({
+      error: { code: 'validation', fieldErrors: { setup: [expect.stringContaining('only read “Miniscope Open-Field Arena”')] } },
+    });
+    expect((await app.client.call('outbox.list', {})).map((o) => o.recordId)).toEqual([miniscope.id]);
+    expect((await remoteEquipment()).some((e) => e.name === 'Second overhead camera')).toBe(false);
+    // The user discards the refused change and the record is the server's again (still read-only).
+    await app.client.call('outbox.discard', { opId: rec.ops[0]!.id });
+    expect(await app.client.call('records.get', { id: miniscope.id })).toMatchObject({ status: 'synced', editable: false, fields: { notes: 'EWL focus 0-255, 30 fps' } });
+  });
+
   it('an invalid position is refused offline with the messages the server gives, and nothing is queued', async () => {
     await connect();
     await app.client.call('connections.setPaused', { id: connectionId, paused: true });

@@ -304,6 +304,21 @@ describe('catalog sync: three-way merge on pull', () => {
     expect((await app.client.call('records.get', { id: own.id })).status).toBe('synced');
   });
 
+  it('field by field: the server’s description, my name, and the server’s change to another field all survive', async () => {
+    const own = await editWhileRemoteMoved(
+      { name: 'Bench scope (room 4)', description: 'Local: moved to bench 4' },
+      { description: 'Remote: sent for repair', alternate_names: ['Loaner'] },
+    );
+    await waitFor('the conflict', async () => (await app.client.call('records.get', { id: own.id })).status === 'conflict');
+    await expect(app.client.call('records.resolveConflict', { id: own.id, fields: { name: 'mine' } })).rejects.toBeInstanceOf(ContractCallError);
+    await app.client.call('records.resolveConflict', { id: own.id, fields: { description: 'theirs' } });
+    await waitForDrain(app, connectionId, 20_000);
+    const remote = (await remoteGet(emulator.baseUrl, `/instruments/${own.remoteId}/`, emulator.users.member!)).data;
+    expect(remote).toMatchObject({ name: 'Bench scope (room 4)', description: 'Remote: sent for repair', alternate_names: ['Loaner'] });
+    const rec = await app.client.call('records.get', { id: own.id });
+    expect(rec).toMatchObject({ status: 'synced', fields: { name: 'Bench scope (room 4)', description: 'Remote: sent for repair', alternate_names: ['Loaner'] } });
+  });
+
   it('"use server’s" drops the local edit', async () => {
     const own = await editWhileRemoteMoved({ description: 'Local text' }, { description: 'Server text' });
     await waitFor('the conflict', async () => (await app.client.call('records.get', { id: own.id })).status === 'conflict');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changedFields, sameValue } from '../../src-shared/domain/field-diff';
-import { threeWayMerge } from '../../src-shared/domain/merge';
+import { choiceProblems, resolveByField, threeWayMerge } from '../../src-shared/domain/merge';
 
 describe('threeWayMerge', () => {
   const base = { name: 'Rig', notes: 'old', coords: { x: 1, y: 2 } };
@@ -28,5 +28,20 @@ describe('field diff', () => {
     expect(sameValue([1, 2], [2, 1])).toBe(false);
     expect(sameValue(undefined, null)).toBe(true);
     expect(changedFields({ a: 1, b: [1] }, { a: 1, b: [1, 2], c: null })).toEqual({ b: [1, 2] });
+  });
+});
+
+describe('per-field conflict choices', () => {
+  const base = { name: 'A', description: 'D', image: null };
+  const mine = { name: 'A (mine)', description: 'D (mine)', image: null };
+  const remote = { name: 'A', description: 'D (theirs)', image: 'https://x/y.png' };
+
+  it('keeps both sides’ edits to other fields whatever is chosen', () => {
+    expect(resolveByField(base, mine, remote, { description: 'theirs' })).toEqual({ name: 'A (mine)', description: 'D (theirs)', image: 'https://x/y.png' });
+    expect(resolveByField(base, mine, remote, { description: 'mine' })).toEqual({ name: 'A (mine)', description: 'D (mine)', image: 'https://x/y.png' });
+  });
+
+  it('says which conflicts are still open and which choices are about no conflict', () => {
+    expect(choiceProblems(['description', 'name'], { description: 'mine', image: 'theirs' })).toEqual({ open: ['name'], unknown: ['image'] });
   });
 });

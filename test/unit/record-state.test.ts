@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OP_STATES, type RecordFacts, recordState } from '../../src-shared/domain/record-state';
+import { choiceOffered, OP_STATES, type RecordFacts, recordState, refusedScopeOf, remoteWritable } from '../../src-shared/domain/record-state';
 
 const facts = (f: Partial<RecordFacts> = {}): RecordFacts => ({ remoteEditable: true, deleted: false, inConflict: false, proposal: null, onRemote: true, ops: [], ...f });
 
@@ -37,5 +37,29 @@ describe('recordState', () => {
         expect(recordState(facts({ ops: ops as RecordFacts['ops'] })).status).not.toBe('synced');
       }),
     );
+  });
+});
+
+describe('the write rule (record-state.ts)', () => {
+  const choices = [
+    { remoteId: 'rig', name: 'Ephys Rig 2', writeRefused: false },
+    { remoteId: 'arena', name: 'Miniscope Arena', writeRefused: true },
+  ];
+
+  it('a record in a refused setup is read-only for that reason; a record of someone else for its own', () => {
+    expect(recordState(facts({ remoteEditable: false, refusedScope: 'Miniscope Arena' })).block).toBe('scope_read_only');
+    expect(recordState(facts({ remoteEditable: false })).block).toBe('read_only');
+    expect(refusedScopeOf('setup', { setup: 'arena' }, choices)?.name).toBe('Miniscope Arena');
+    expect(refusedScopeOf('setup', { setup: 'rig' }, choices)).toBeNull();
+    expect(refusedScopeOf(undefined, { setup: 'arena' }, choices)).toBeNull();
+    expect(remoteWritable(true, refusedScopeOf('setup', { setup: 'arena' }, choices))).toBe(false);
+    expect(remoteWritable(true, null)).toBe(true);
+  });
+
+  it('the picker does not offer a refused setup, unless the record already has it', () => {
+    expect(choiceOffered('setup', 'setup', choices[1]!, '')).toBe(false);
+    expect(choiceOffered('setup', 'setup', choices[1]!, 'arena')).toBe(true);
+    expect(choiceOffered('setup', 'setup', choices[0]!, '')).toBe(true);
+    expect(choiceOffered('setup', 'type', choices[1]!, '')).toBe(true);
   });
 });

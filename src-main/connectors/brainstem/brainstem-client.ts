@@ -36,7 +36,8 @@ export async function brainstemCall<T>(http: RemoteHttp, req: HttpRequest, body:
     const messages = Object.entries(fieldErrors).map(([field, list]) => (field === '_' ? list.join(' ') : `${field}: ${list.join(' ')}`));
     throw new RemoteRejected(400, messages, fieldErrors);
   }
-  if (res.status >= 400) throw new RemoteRejected(res.status, [detail || `BrainSTEM refused ${describe(req)} (HTTP ${res.status}).`]);
+  // 403 is "Not allowed" (docs/remotes/brainstem.md): the account may not write there (e.g. a setup it only reads).
+  if (res.status >= 400) throw new RemoteRejected(res.status, [detail || `BrainSTEM refused ${describe(req)} (HTTP ${res.status}).`], {}, res.status === 403);
   if (res.status < 200 || res.status >= 300) {
     throw new RemoteProtocolError(`BrainSTEM answered ${describe(req)} with HTTP ${res.status}, which its API does not document.`);
   }

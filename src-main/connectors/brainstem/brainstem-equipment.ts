@@ -12,9 +12,10 @@ import { type WireEquipment, wireEquipment } from './brainstem-wire';
  * Equipment (`modules/equipment`, docs/remotes/brainstem.md). Not subject to approval: a write is live at once.
  *
  * - Pull: the whole list every time (`pullList`); `complete` lets the engine forget what is gone.
- * - Editable: the API does not say per record whether the token may write it (setup contributors
- *   may, members may only read). Every record is offered as editable; a write the server refuses
- *   (403) is parked as rejected with the server's message, and the technician can discard it.
+ * - Editable: the API does not say per record or per setup whether the token may write it (setup
+ *   contributors may, members may only read). Every record is pulled as editable; a write the
+ *   server refuses (403, `accessDenied`) is parked as rejected with the server's message, and the
+ *   mirror keeps that setup read-only from then on (docs/remotes/brainstem.md, "Who may write").
  */
 const PATH = `${PRIVATE_API}/modules/equipment/`;
 const detailPath = (id: string) => `${PATH}${encodeURIComponent(id)}/`;

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { fieldsNamedBy } from '../../../src-shared/domain/plain-messages';
 import type { HttpRequest, RemoteHttp } from '../http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable, serverError } from '../remote-errors';
 import { catalogEnvelope } from './catalog-wire';
@@ -38,14 +39,14 @@ export async function catalogCall<T>(http: RemoteHttp, req: HttpRequest, data: z
   return parsed.data;
 }
 
-/** The catalog's errors are sentences; attach each to the field it names so the form can show it there. */
+/** The catalog's errors are sentences; attach each to the field (or every field) it names so the form can show it there. */
 export function fieldErrorsFrom(errors: string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   const add = (field: string, message: string) => (out[field] ??= []).push(message);
   for (const message of errors) {
-    const missing = /^Required data is missing: (.+)$/.exec(message);
+    const named = fieldsNamedBy(message);
     const over = /^Provided (\w+) is over the limit/.exec(message);
-    if (missing) add(missing[1]!.split(', ')[0]!, message);
+    if (named.length > 0) for (const field of named) add(field, message);
     else if (over) add(over[1]!, message);
     else if (/alternate/i.test(message)) add('alternate_names', message);
     else if (message.startsWith('Image URL')) add('image', message);

@@ -26,7 +26,8 @@ async function myInstruments(ctx: ConnectorContext, priority = 0): Promise<Catal
 function validated(op: PushOp, fields: Record<string, unknown>) {
   const result = validateWith(catalogInstrumentSchema, fields);
   if (!result.ok) {
-    throw new RemoteRejected(400, Object.values(result.errors).flat(), result.errors);
+    // A message naming several fields is on each of them, and said once.
+    throw new RemoteRejected(400, [...new Set(Object.values(result.errors).flat())], result.errors);
   }
   return result.fields;
 }

@@ -34,6 +34,8 @@ export interface RecordsTable {
   proposal: string | null;
   /** JSON array of every approval id this record has carried here. */
   proposal_history: ColumnType<string, string | undefined, string>;
+  /** When the record last matched the server (pulled unchanged, or our change acknowledged with nothing left queued). */
+  synced_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Every pick list pulled from a remote (categories, setups...), by `source`. */
@@ -43,6 +45,8 @@ export interface CategoriesTable {
   remote_id: string;
   name: string;
   description: string;
+  /** When the server refused this account writing through this choice (e.g. a BrainSTEM setup it only reads). */
+  write_refused_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {

@@ -24,8 +24,14 @@ export function recordHandlers(d: HandlerDeps): AreaHandlers<RecordMethods> {
       return { id: req.id };
     },
     'records.resolveConflict': async (req) => {
-      const { removed } = await edits.resolveConflict(req.id, req.keep);
+      const choice = req.fields ?? req.keep;
+      if (!choice) throw new UserFacingError('invalid_request', 'Give either keep or fields.');
+      const { removed } = await edits.resolveConflict(req.id, choice);
       if (removed) throw new UserFacingError('not_found', 'The record was deleted on the server, and you chose the server’s version.');
+      return d.queries.get(req.id);
+    },
+    'records.clearWriteRefusal': async (req) => {
+      await edits.clearWriteRefusal(req.id);
       return d.queries.get(req.id);
     },
     'records.exportCsv': (req) => d.queries.exportCsv(req),

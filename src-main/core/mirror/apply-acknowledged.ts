@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
 import type { PushResult } from '../../connectors/connector';
-import { nowIso } from '../json';
+import { nowIso, parseFields } from '../json';
 import { hold } from './outbox-rows';
 import { dropPulledTwin, forgetRecord, mapRemoteId, type Proposal, rebuildFromOutbox } from './rows';
+import { acceptScopeOf } from './write-access';
 import type { WriteScope } from './write-scope';
 
 /**
@@ -38,14 +39,16 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
     return;
   }
   s.touch(op.connection_id, op.record_id);
+  const rec = await s.db.selectFrom('records').select('base_fields').where('id', '=', op.record_id).executeTakeFirst();
+  // A write the server took proves this account may write there.
+  if (result.type === 'deleted' || result.type === 'saved') await acceptScopeOf(s, op, parseFields(rec?.base_fields));
   if (result.type === 'deleted') {
     s.sourceOf(op.record_id, 'sync');
     const later = await s.db.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).executeTakeFirst();
     if (!later) await forgetRecord(s.db, op.record_id);
     return;
   }
-  const exists = await s.db.selectFrom('records').select('id').where('id', '=', op.record_id).executeTakeFirst();
-  if (!exists) return;
+  if (!rec) return;
   const system = await s.system(op.connection_id);
   if (result.type === 'proposed') {
     const proposal: Proposal = { approvalId: result.approvalId, action: result.action, status: 'Pending', fields: result.fields, message: null };
@@ -62,7 +65,13 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
   }
   await dropPulledTwin(s.db, op.connection_id, kind, op.record_id, result.remoteId);
   await mapRemoteId(s.db, op.connection_id, kind, op.record_id, result.remoteId);
-  await s.db.updateTable('records').set({ base_fields: JSON.stringify(result.fields) }).where('id', '=', op.record_id).execute();
+  const later = await s.db.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).executeTakeFirst();
+  // Nothing of ours left to send: the record is what the server holds.
+  await s.db
+    .updateTable('records')
+    .set({ base_fields: JSON.stringify(result.fields), ...(later ? {} : { synced_at: nowIso() }) })
+    .where('id', '=', op.record_id)
+    .execute();
   await rebuildFromOutbox(s.db, system, op.record_id);
 }
 

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import { threeWayMerge } from '../../../src-shared/domain/merge';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
+import { refusedScopeOf, remoteWritable } from '../../../src-shared/domain/record-state';
+import { writeScopeOf } from '../../../src-shared/domain/remotes';
 import type { RemoteCategory, RemoteRecord } from '../../connectors/connector';
 import { nowIso, parseFields } from '../json';
 import { parseSent } from '../outbox/sent-snapshot';
 import { hold, release } from './outbox-rows';
 import { forgetRecord, parseProposal, rebuildFromOutbox, summaryColumns } from './rows';
+import { scopeChoices } from './write-access';
 import type { WriteScope } from './write-scope';
 
 /**
@@ -25,7 +28,12 @@ export async function applyPulledChunk(s: WriteScope, connectionId: string, gene
   const system = await s.system(connectionId);
   const byKind = new Map<RecordKind, RemoteRecord[]>();
   for (const r of chunk) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
+  const now = nowIso();
   for (const [kind, remotes] of byKind) {
+    // What the remote says of each record, less what it refused this account (a setup it only reads).
+    const scope = writeScopeOf(system, kind);
+    const choices = scope ? (await scopeChoices(s.db, connectionId, scope)).filter((c) => c.writeRefused) : [];
+    const editableOf = (r: RemoteRecord): 0 | 1 => (remoteWritable(r.editable, refusedScopeOf(scope?.field, r.fields, choices)) ? 1 : 0);
     const locals = await s.db
       .selectFrom('records')
       .select(['id', 'remote_id', 'base_fields', 'status', 'conflict_fields', 'editable'])
@@ -42,16 +50,16 @@ export async function applyPulledChunk(s: WriteScope, connectionId: string, gene
       else if (
         local.status === 'synced' &&
         local.conflict_fields === null &&
-        local.editable === (remote.editable ? 1 : 0) &&
+        local.editable === editableOf(remote) &&
         sameValue(parseFields(local.base_fields), remote.fields)
       ) {
         seen.push(local.id);
       } else {
-        await applyPulledRecord(s, connectionId, system, generation, local.id, remote);
+        await applyPulledRecord(s, connectionId, system, generation, local.id, remote, editableOf(remote));
       }
     }
-    if (seen.length > 0) await s.db.updateTable('records').set({ seen_generation: generation }).where('id', 'in', seen).execute();
-    const now = nowIso();
+    // Seen as we have it: in sync with the server now.
+    if (seen.length > 0) await s.db.updateTable('records').set({ seen_generation: generation, synced_at: now }).where('id', 'in', seen).execute();
     for (let i = 0; i < fresh.length; i += INSERT_ROWS) {
       const rows = fresh.slice(i, i + INSERT_ROWS).map((remote) => ({
         id: randomUUID(),
@@ -62,11 +70,12 @@ export async function applyPulledChunk(s: WriteScope, connectionId: string, gene
         base_fields: JSON.stringify(remote.fields),
         remote_fields: null,
         conflict_fields: null,
-        editable: remote.editable ? 1 : 0,
+        editable: editableOf(remote),
         status: 'synced',
         deleted: 0,
         seen_generation: generation,
         updated_at: now,
+        synced_at: now,
       }));
       await s.db.insertInto('records').values(rows).execute();
       await s.db
@@ -79,9 +88,16 @@ export async function applyPulledChunk(s: WriteScope, connectionId: string, gene
   }
 }
 
-async function applyPulledRecord(s: WriteScope, connectionId: string, system: SystemId, generation: number, localId: string, remote: RemoteRecord): Promise<void> {
+async function applyPulledRecord(
+  s: WriteScope,
+  connectionId: string,
+  system: SystemId,
+  generation: number,
+  localId: string,
+  remote: RemoteRecord,
+  editable: 0 | 1,
+): Promise<void> {
   const local = await s.db.selectFrom('records').selectAll().where('id', '=', localId).executeTakeFirstOrThrow();
-  const editable = remote.editable ? 1 : 0;
   s.touch(connectionId, local.id);
   let base = parseFields(local.base_fields);
   const ops = await s.db.selectFrom('outbox').select(['id', 'type', 'state', 'attempts', 'payload', 'sent']).where('record_id', '=', local.id).orderBy('id').execute();
@@ -108,6 +124,7 @@ async function applyPulledRecord(s: WriteScope, connectionId: string, system: Sy
         deleted: 0,
         editable,
         seen_generation: generation,
+        synced_at: nowIso(),
       })
       .where('id', '=', local.id)
       .execute();
@@ -209,11 +226,20 @@ export async function applyPullComplete(s: WriteScope, connectionId: string, kin
 
 /** A pick list (e.g. BrainSTEM's setups) replaces the connection's previous copy of the same list. */
 export async function applyPickList(s: WriteScope, connectionId: string, source: string, items: RemoteCategory[]): Promise<void> {
+  // The server's refusals of writes through a choice outlive the refresh (its lists do not say them).
+  const refusals = await s.db
+    .selectFrom('categories')
+    .select(['remote_id', 'write_refused_at'])
+    .where('connection_id', '=', connectionId)
+    .where('source', '=', source)
+    .where('write_refused_at', 'is not', null)
+    .execute();
+  const refusedAt = new Map(refusals.map((r) => [r.remote_id, r.write_refused_at]));
   await s.db.deleteFrom('categories').where('connection_id', '=', connectionId).where('source', '=', source).execute();
   for (const c of items) {
     await s.db
       .insertInto('categories')
-      .values({ connection_id: connectionId, source, remote_id: c.remoteId, name: c.name, description: c.description })
+      .values({ connection_id: connectionId, source, remote_id: c.remoteId, name: c.name, description: c.description, write_refused_at: refusedAt.get(c.remoteId) ?? null })
       .execute();
   }
   s.noteConnection(connectionId);

@@ -1,20 +1,22 @@
 import { sql } from 'kysely';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import type { EditBlock } from '../../../src-shared/domain/record-state';
-import { kindProfile, pickListOf } from '../../../src-shared/domain/remotes';
+import { choiceOffered, type EditBlock } from '../../../src-shared/domain/record-state';
+import { kindProfile, pickListOf, writeScopeOf } from '../../../src-shared/domain/remotes';
 import type { KindProfile } from '../../../src-shared/domain/remotes/profile';
 import { type FieldErrors, validateWith } from '../../../src-shared/domain/validation';
 import type { RecordsTable } from '../db/schema';
 import { UserFacingError } from '../errors';
-import { type Db, stateOf } from './rows';
+import { type Db, stateOf, systemOf } from './rows';
+import { refusedScopeOfRecord } from './write-access';
 import type { Selectable } from 'kysely';
 
 /** The checks an edit passes before it is written: the remote's rules, our pick lists, uniqueness. */
 export type RecordRow = Selectable<RecordsTable>;
 
-const BLOCKED: Record<Exclude<EditBlock, null>, (title: string, action: string) => string> = {
+const BLOCKED: Record<Exclude<EditBlock, null>, (title: string, action: string, scope: string) => string> = {
   read_only: (t, a) => `“${t}” belongs to someone else on the remote system; you can view it but not ${a} it.`,
+  scope_read_only: (t, a, scope) => `“${t}” is in ${scope}, which the server lets this account only read; you can view it but not ${a} it.`,
   deleted: (t, a) => `“${t}” is already deleted here; discard the delete to ${a} it.`,
   conflict: (t) => `“${t}” has a conflict with the server's version; resolve it first.`,
   awaiting_decision: (t, a) => `“${t}” awaits an administrator's decision on your proposal; you can ${a} it once it is accepted or rejected.`,
@@ -24,13 +26,25 @@ const BLOCKED: Record<Exclude<EditBlock, null>, (title: string, action: string) 
 export async function editableRecord(db: Db, id: string, action: 'edit' | 'delete'): Promise<RecordRow> {
   const rec = await db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
   if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
-  const { block } = await stateOf(db, rec);
-  if (block) throw new UserFacingError(block === 'read_only' ? 'read_only' : 'conflict', BLOCKED[block](rec.title, action));
+  const scope = rec.editable === 0 ? await refusedScopeOfRecord(db, await systemOf(db, rec.connection_id), rec) : null;
+  const { block } = await stateOf(db, rec, scope?.name ?? null);
+  if (block) {
+    const where = scope ? `${scopeLabel(await systemOf(db, rec.connection_id), rec.kind as RecordKind)} “${scope.name}”` : '';
+    throw new UserFacingError(block === 'read_only' || block === 'scope_read_only' ? 'read_only' : 'conflict', BLOCKED[block](rec.title, action, where));
+  }
   return rec;
 }
 
-/** Same rules as the server, plus references to remote lists we mirror (categories, setups...). */
-export async function validateFields(db: Db, connectionId: string, system: SystemId, kind: RecordKind, input: Fields): Promise<Fields> {
+function scopeLabel(system: SystemId, kind: RecordKind): string {
+  return (writeScopeOf(system, kind)?.label ?? 'the choice').toLowerCase();
+}
+
+/**
+ * Same rules as the server, plus references to remote lists we mirror (categories, setups...),
+ * and no choice the server refused this account a write through (`choiceOffered`), unless the
+ * record already has it (`current`).
+ */
+export async function validateFields(db: Db, connectionId: string, system: SystemId, kind: RecordKind, input: Fields, current: Fields = {}): Promise<Fields> {
   const profile = kindProfile(system, kind);
   const result = validateWith(profile.schema, input);
   if (!result.ok) throw new UserFacingError('validation', 'Some fields need attention.', result.errors);
@@ -42,12 +56,15 @@ export async function validateFields(db: Db, connectionId: string, system: Syste
     if (value === undefined || value === null || value === '') continue;
     const found = await db
       .selectFrom('categories')
-      .select('remote_id')
+      .select(['remote_id', 'name', 'write_refused_at'])
       .where('connection_id', '=', connectionId)
       .where('source', '=', list.source)
       .where('remote_id', '=', String(value))
       .executeTakeFirst();
     if (!found) errors[spec.name] = [(list.invalid ?? '“{value}” is not among the choices last pulled from the server.').replace('{value}', String(value))];
+    else if (!choiceOffered(profile.writeScopeField, spec.name, { remoteId: found.remote_id, name: found.name, writeRefused: found.write_refused_at !== null }, current[spec.name])) {
+      errors[spec.name] = [`The server lets this account only read “${found.name}”; choose a ${spec.label.toLowerCase()} you may write to.`];
+    }
   }
   if (Object.keys(errors).length > 0) throw new UserFacingError('validation', 'Some fields need attention.', errors);
   return result.fields;

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { changedFields } from '../../../src-shared/domain/field-diff';
+import { choiceProblems, type FieldChoice, resolveByField } from '../../../src-shared/domain/merge';
 import type { Fields, RecordKind } from '../../../src-shared/domain/record-kinds';
 import { mayHaveReachedRemote } from '../../../src-shared/domain/record-state';
-import { kindProfile, systemProfile } from '../../../src-shared/domain/remotes';
+import { kindProfile, systemProfile, writeScopeOf } from '../../../src-shared/domain/remotes';
 import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
-import { checkCreateOnly, checkRemoteKeyFree, checkUnique, editableRecord, validateFields, withProposedKey } from './edit-checks';
+import { checkCreateOnly, checkRemoteKeyFree, checkUnique, editableRecord, type RecordRow, validateFields, withProposedKey } from './edit-checks';
 import { enqueue, insertOp, type OpKey } from './outbox-rows';
 import { approvalOpRecordId, type Db, forgetRecord, parseProposal, rebuildFromOutbox, summaryColumns } from './rows';
+import { clearWriteRefused, refusedScopeOfRecord } from './write-access';
 import type { WriteScope } from './write-scope';
 
 export type RunWrite = <T>(fn: (s: WriteScope) => Promise<T>) => Promise<T>;
@@ -70,7 +72,7 @@ export class LocalEdits {
     if (!profile.canUpdate) {
       throw new UserFacingError('read_only', `${systemProfile(system).label} has no way to change ${kind} records, so BenchSync shows them read-only.`);
     }
-    const fields = await validateFields(this.db, before.connection_id, system, kind, { ...parseFields(before.fields), ...patch });
+    const fields = await validateFields(this.db, before.connection_id, system, kind, { ...parseFields(before.fields), ...patch }, parseFields(before.fields));
     await this.write(async (s) => {
       s.reason = reason;
       const rec = await editableRecord(s.db, id, 'edit');
@@ -234,8 +236,11 @@ export class LocalEdits {
   /**
    * Ends a conflict. `theirs`: take the remote version and drop the local edits.
    * `mine`: keep the local version and send it on top of the remote one.
+   * Field by field (`{field: 'mine' | 'theirs'}` for every conflicting field): the remote version
+   * with every local edit on top, each conflicting field as chosen, sent as one change; edits of
+   * fields no choice is about are kept, whatever the choices (`resolveByField`).
    */
-  async resolveConflict(id: string, keep: 'mine' | 'theirs'): Promise<{ connectionId: string; removed: boolean }> {
+  async resolveConflict(id: string, keep: 'mine' | 'theirs' | Readonly<Record<string, FieldChoice>>): Promise<{ connectionId: string; removed: boolean }> {
     return this.write(async (s) => {
       s.source = 'conflict_resolution';
       const rec = await s.db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
@@ -244,6 +249,7 @@ export class LocalEdits {
       const system = await s.system(rec.connection_id);
       const kind = rec.kind as RecordKind;
       const remote = rec.remote_fields === null ? null : parseFields(rec.remote_fields);
+      const byField = typeof keep === 'object' ? checkedChoices(rec, remote, keep) : null;
       const ops = await s.db.selectFrom('outbox').select(['state']).where('record_id', '=', id).execute();
       // A send that may have landed is not undone by a choice here: wait for its answer, or its lookup.
       if (ops.some((o) => mayHaveReachedRemote(o.state) && o.state !== 'failing')) {
@@ -252,6 +258,27 @@ export class LocalEdits {
       s.touch(rec.connection_id, id);
       await s.db.deleteFrom('outbox').where('record_id', '=', id).execute();
       const key: OpKey = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
+      if (byField && remote) {
+        const resolved = resolveByField(parseFields(rec.base_fields), parseFields(rec.fields), remote, byField);
+        const changed = changedFields(remote, resolved);
+        await s.db
+          .updateTable('records')
+          .set({
+            ...summaryColumns(system, kind, resolved),
+            base_fields: JSON.stringify(remote),
+            remote_fields: null,
+            conflict_fields: null,
+            // Nothing left to send: the record is the server's version.
+            ...(Object.keys(changed).length === 0 ? { synced_at: nowIso() } : {}),
+          })
+          .where('id', '=', id)
+          .execute();
+        if (Object.keys(changed).length > 0) {
+          const base = Object.fromEntries(Object.keys(changed).map((k) => [k, remote[k] ?? null]));
+          await enqueue(s, key, { type: 'update', payload: changed, base });
+        }
+        return { connectionId: rec.connection_id, removed: false };
+      }
       if (keep === 'theirs') {
         if (remote === null) {
           await forgetRecord(s.db, id);
@@ -259,7 +286,14 @@ export class LocalEdits {
         }
         await s.db
           .updateTable('records')
-          .set({ ...summaryColumns(system, kind, remote), base_fields: JSON.stringify(remote), remote_fields: null, conflict_fields: null, deleted: 0 })
+          .set({
+            ...summaryColumns(system, kind, remote),
+            base_fields: JSON.stringify(remote),
+            remote_fields: null,
+            conflict_fields: null,
+            deleted: 0,
+            synced_at: nowIso(),
+          })
           .where('id', '=', id)
           .execute();
         return { connectionId: rec.connection_id, removed: false };
@@ -291,4 +325,32 @@ export class LocalEdits {
       return { connectionId: rec.connection_id, removed: false };
     });
   }
+
+  /**
+   * The user says the server may take writes through the record's refused choice now (e.g. they
+   * were made a contributor of the setup): the refusal is forgotten, and the next write tells.
+   */
+  async clearWriteRefusal(id: string): Promise<void> {
+    await this.write(async (s) => {
+      const rec = await s.db.selectFrom('records').select(['connection_id', 'kind', 'fields']).where('id', '=', id).executeTakeFirst();
+      if (!rec) throw new UserFacingError('not_found', 'That record no longer exists here.');
+      const system = await s.system(rec.connection_id);
+      const scope = writeScopeOf(system, rec.kind as RecordKind);
+      const refused = await refusedScopeOfRecord(s.db, system, rec);
+      if (!scope || !refused) throw new UserFacingError('conflict', 'The server has not refused this account a change to this record.');
+      await clearWriteRefused(s, rec.connection_id, rec.kind as RecordKind, scope, refused.remoteId);
+    });
+  }
+}
+
+/** Per-field choices must be about this conflict's fields, all of them; a record deleted on one side has no fields to choose. */
+function checkedChoices(rec: RecordRow, remote: Fields | null, choices: Readonly<Record<string, FieldChoice>>): Readonly<Record<string, FieldChoice>> {
+  const conflicts = JSON.parse(rec.conflict_fields ?? '[]') as string[];
+  if (remote === null || rec.deleted === 1 || conflicts.includes('_deleted')) {
+    throw new UserFacingError('conflict', 'This record was deleted on one side: keep your version or the server’s as a whole.');
+  }
+  const { open, unknown } = choiceProblems(conflicts, choices);
+  if (unknown.length > 0) throw new UserFacingError('invalid_request', `Not in conflict: ${unknown.join(', ')}.`);
+  if (open.length > 0) throw new UserFacingError('validation', `Choose your value or the server’s for every field in conflict (still open: ${open.join(', ')}).`);
+  return choices;
 }

@@ -14,6 +14,7 @@ import { absorbIntoRejected, requeueOp } from './outbox-rows';
 import { type Db, rebuildFromOutbox } from './rows';
 import type { HistorySource } from '../../../src-shared/domain/history';
 import type { HistoryActor } from './history-writer';
+import { refuseScopeOf } from './write-access';
 import { WriteScope } from './write-scope';
 
 /** What one write changed, announced once after its commit. */
@@ -101,12 +102,17 @@ export class Mirror {
     );
   }
 
-  /** The remote refused the op for good: it waits for the user; edits queued behind it fold into it. */
-  async reject(opId: number, message: string, fieldErrors: Record<string, string[]>): Promise<void> {
+  /**
+   * The remote refused the op for good: it waits for the user; edits queued behind it fold into it.
+   * `accessDenied`: the server refused this account the write (not the values); for a kind whose
+   * permission follows a pick list, the choice it wrote through is refused from now on.
+   */
+  async reject(opId: number, message: string, fieldErrors: Record<string, string[]>, accessDenied = false): Promise<void> {
     await this.write(async (s) => {
-      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'kind', 'remote_id']).where('id', '=', opId).executeTakeFirst();
+      const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'kind', 'type', 'payload', 'remote_id']).where('id', '=', opId).executeTakeFirst();
       if (!op) return;
       s.opFate({ opId, connectionId: op.connection_id, recordId: op.record_id, kind: op.kind, remoteId: op.remote_id, event: 'op_rejected', detail: message });
+      if (accessDenied) await refuseScopeOf(s, op);
       await s.db
         .updateTable('outbox')
         // A refused op did not happen remotely: its outcome is known again.

@@ -20,11 +20,16 @@ export function summaryColumns(system: SystemId, kind: RecordKind, fields: Field
   return { fields: JSON.stringify(fields), title: s.title, subtitle: s.subtitle, vendor: s.vendor, serial: s.serial, notes: s.notes };
 }
 
-/** The record's state by `recordState`, from its row and its ops. */
-export async function stateOf(db: Db, rec: Pick<Selectable<RecordsTable>, 'id' | 'conflict_fields' | 'proposal' | 'editable' | 'deleted' | 'remote_id'>) {
+/** The record's state by `recordState`, from its row and its ops (and the refused choice it lies in, when known). */
+export async function stateOf(
+  db: Db,
+  rec: Pick<Selectable<RecordsTable>, 'id' | 'conflict_fields' | 'proposal' | 'editable' | 'deleted' | 'remote_id'>,
+  refusedScope: string | null = null,
+) {
   const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', rec.id).orderBy('id').execute();
   return recordState({
     remoteEditable: rec.editable === 1,
+    refusedScope,
     deleted: rec.deleted === 1,
     inConflict: rec.conflict_fields !== null,
     proposal: parseProposal(rec.proposal)?.status ?? null,

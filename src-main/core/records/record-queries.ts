@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { ApprovalDto } from '../../../src-shared/contract/approvals';
 import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
 import { toCsv } from '../../../src-shared/domain/csv';
-import { kindProfile } from '../../../src-shared/domain/remotes';
+import { refusedScopeOf } from '../../../src-shared/domain/record-state';
+import { kindProfile, writeScopeOf } from '../../../src-shared/domain/remotes';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
 import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
@@ -149,19 +150,39 @@ export class RecordQueries {
     const r = await this.db
       .selectFrom('records as r')
       .innerJoin('connections as c', 'c.id', 'r.connection_id')
-      .select([...SUMMARY_COLUMNS, 'r.fields', 'r.remote_fields', 'r.conflict_fields', 'r.proposal'])
+      .select([...SUMMARY_COLUMNS, 'r.fields', 'r.remote_fields', 'r.conflict_fields', 'r.proposal', 'r.synced_at'])
       .where('r.id', '=', id)
       .executeTakeFirst();
     if (!r) throw new UserFacingError('not_found', 'That record no longer exists here.');
     const ops = await this.db.selectFrom('outbox').selectAll().where('record_id', '=', id).orderBy('id').execute();
+    const fields = parseFields(r.fields);
     return {
       ...toSummary(r),
-      fields: parseFields(r.fields),
+      fields,
       remoteFields: r.remote_fields === null ? null : parseFields(r.remote_fields),
       conflictFields: r.conflict_fields ? (JSON.parse(r.conflict_fields) as string[]) : [],
       proposal: parseProposal(r.proposal),
       ops: ops.map((o) => toDto(o, r.title)),
+      lastSyncedAt: r.synced_at,
+      readOnlyScope: r.editable === 1 ? null : await this.refusedScope(r.system as SystemId, r.kind as RecordKind, r.connection_id, fields),
     };
+  }
+
+  /** The refused choice a record's write permission follows (record-state.ts `refusedScopeOf`), with its field's label. */
+  private async refusedScope(system: SystemId, kind: RecordKind, connectionId: string, fields: Record<string, unknown>) {
+    const scope = writeScopeOf(system, kind);
+    if (!scope) return null;
+    const value = fields[scope.field];
+    if (value === undefined || value === null || value === '') return null;
+    const row = await this.db
+      .selectFrom('categories')
+      .select(['remote_id', 'name', 'write_refused_at'])
+      .where('connection_id', '=', connectionId)
+      .where('source', '=', scope.source)
+      .where('remote_id', '=', String(value))
+      .executeTakeFirst();
+    const refused = row ? refusedScopeOf(scope.field, fields, [{ remoteId: row.remote_id, name: row.name, writeRefused: row.write_refused_at !== null }]) : null;
+    return refused ? { field: scope.field, label: scope.label, name: refused.name } : null;
   }
 
   /** The review queue: pulled approvals, with any decision queued here and its fate. */
@@ -212,6 +233,6 @@ export class RecordQueries {
       .where('source', '=', source)
       .orderBy('name')
       .execute();
-    return rows.map((c) => ({ connectionId: c.connection_id, remoteId: c.remote_id, name: c.name, description: c.description }));
+    return rows.map((c) => ({ connectionId: c.connection_id, remoteId: c.remote_id, name: c.name, description: c.description, writable: c.write_refused_at === null }));
   }
 }

@@ -437,7 +437,8 @@ export class ConnectionSync {
     }
     if (error instanceof RemoteRejected) {
       this.online = true;
-      for (const op of ops) await mirror.reject(op.id, error.message, error.fieldErrors);
+      // Only a refused write says the account may not write there (a refused read is something else).
+      for (const op of ops) await mirror.reject(op.id, error.message, error.fieldErrors, error.accessDenied && !noWriteSent);
       return 'rejected';
     }
     if (error instanceof RemoteRateLimited) {

@@ -144,7 +144,7 @@ export const brainstemEquipmentProfile: KindProfile = {
       input: 'select',
       required: true,
       options: { source: 'setups', invalid: 'Invalid pk "{value}" - object does not exist.' },
-      help: 'The experimental setup it belongs to; you need to be a contributor of that setup to save.',
+      help: 'The experimental setup it belongs to; you need to be a contributor of that setup to save. Setups BrainSTEM refused you writing to are not offered.',
     },
     {
       name: 'coordinates_system',
@@ -176,6 +176,8 @@ export const brainstemEquipmentProfile: KindProfile = {
     },
   ],
   quickActions: [{ id: 'move', label: 'Record new position', fields: ['coordinates_system', 'coordinates_details'] }],
+  // Equipment inherits its setup's permission: members read, contributors create, edit and delete.
+  writeScopeField: 'setup',
   // The type's words ("Two Photon Microscope"), so a search for "microscope" finds it.
   summarize: (f) => ({ title: str(f.name), subtitle: typeof f.type === 'string' ? spaced(f.type) : '', vendor: '', serial: '', notes: str(f.notes) }),
 };

@@ -29,9 +29,8 @@ export const catalogInstrumentSchema: z.ZodType<Fields> = rawInstrument
     if (!name) missing.push('name');
     if (!description) missing.push('description');
     if (!categoryText) missing.push('category_id');
-    if (missing.length > 0) {
-      ctx.addIssue({ code: 'custom', path: [missing[0]!], message: `Required data is missing: ${missing.join(', ')}` });
-    }
+    // The server's one message names every missing field; it belongs on each of them.
+    for (const field of missing) ctx.addIssue({ code: 'custom', path: [field], message: `Required data is missing: ${missing.join(', ')}` });
     out.name = name;
     out.description = description;
     if (name.length > CATALOG_LIMITS.name) {
@@ -113,6 +112,7 @@ export const catalogProfile: SystemProfile = {
           input: 'textarea',
           required: true,
           maxLength: CATALOG_LIMITS.description,
+          markdown: true,
           help: 'Markdown. Model, vendor, location, calibration notes.',
         },
         {

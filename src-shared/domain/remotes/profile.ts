@@ -111,6 +111,8 @@ export interface FieldSpec {
   details?: DetailsSpec;
   /** Shown but never editable (server-assigned). */
   readOnly?: boolean;
+  /** The remote stores the text as Markdown: the detail draws it formatted (safely), the form edits the source. */
+  markdown?: boolean;
   /**
    * Editable in the create form only, fixed once the record exists remotely (e.g. a client-chosen
    * key). Main refuses a change after the create has left the machine.
@@ -180,6 +182,13 @@ export interface KindProfile {
    * `canDelete` stays true.
    */
   deleteRequiresSetting?: string;
+  /**
+   * A pick-list field whose choice decides whether this account may write the record (BrainSTEM
+   * equipment: `setup`, members read, contributors write). A choice the server refused a write
+   * through makes its records read-only and is not offered for new writes (`refusedScopeOf` in
+   * src-shared/domain/record-state.ts).
+   */
+  writeScopeField?: string;
 }
 
 export interface ConnectionSettingSpec {
