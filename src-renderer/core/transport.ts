@@ -6,7 +6,8 @@ export type LinkState =
   | { kind: 'connecting' }
   | { kind: 'open' }
   | { kind: 'reconnecting'; attempt: number; retryInMs: number }
-  | { kind: 'refused'; message: string };
+  /** `restarted`: this window was connected before, so the core was started again with a new token. */
+  | { kind: 'refused'; message: string; restarted: boolean };
 
 export interface CoreLink extends ContractTransport {
   readonly state: LinkState;
@@ -17,6 +18,9 @@ type Reply = { ok: true; value: unknown } | { ok: false; error: ContractError };
 type EventListener = (event: string, payload: unknown) => void;
 
 export const DISCONNECTED_MESSAGE = 'Disconnected from BenchSync core';
+
+/** What a call made while the core cannot be reached answers: nothing was sent, so nothing was queued either. */
+export const NOT_SENT_MESSAGE = `${DISCONNECTED_MESSAGE}; nothing was changed. Try again once it is back.`;
 
 /** Electron: the preload's IPC bridge never drops. */
 export function preloadLink(bridge: ContractTransport): CoreLink {
@@ -52,6 +56,8 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
   let nextId = 1;
   let attempt = 0;
   let state: LinkState = { kind: 'connecting' };
+  /** Whether a socket was ever open: a refusal after that means the core restarted with a new token. */
+  let everOpen = false;
 
   const setState = (next: LinkState) => {
     state = next;
@@ -69,6 +75,7 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
+      everOpen = true;
       setState({ kind: 'open' });
       for (const w of waitingForFirstOpen.splice(0)) {
         pending.set(w.id, w.resolve);
@@ -83,7 +90,7 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
       if (event.code === 4401) {
         // The core refused us (wrong token or origin): retrying cannot help.
         failAllWaiting(`BenchSync core refused the connection: ${event.reason || 'wrong token'}`);
-        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.' });
+        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.', restarted: everOpen });
         return;
       }
       attempt++;
@@ -128,11 +135,11 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
     invoke(method, payload) {
       return new Promise<Reply>((resolve) => {
         if (state.kind === 'refused') {
-          resolve({ ok: false, error: { code: 'unavailable', message: `BenchSync core refused the connection: ${state.message}` } });
+          resolve({ ok: false, error: { code: 'unavailable', message: `BenchSync core refused the connection: ${state.message} Nothing was changed.` } });
           return;
         }
         if (state.kind === 'reconnecting') {
-          resolve({ ok: false, error: { code: 'unavailable', message: `${DISCONNECTED_MESSAGE}; nothing was changed. Try again once it is back.` } });
+          resolve({ ok: false, error: { code: 'unavailable', message: NOT_SENT_MESSAGE } });
           return;
         }
         const id = nextId++;
