@@ -124,6 +124,18 @@ function needsOf(s: ConnectionFacts): string[] {
   return needs;
 }
 
+/** Hosts with ports, HTTP statuses, system error codes: detail for whoever fixes it, not words for the bench. */
+const TECHNICAL = /\bHTTP \d{3}\b|\bE[A-Z]{4,}\b|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b|[a-z0-9.-]+:\d{2,5}\b/;
+
+export function isPlain(text: string): boolean {
+  return !TECHNICAL.test(text);
+}
+
+/** Main's message where it is plain words (main writes those for pauses, refused keys, removals), else the fallback with the message as detail. */
+function ownWords(message: string | null, fallback: string): { sentence: string; detail: string | null } {
+  return message && isPlain(message) ? { sentence: message, detail: null } : { sentence: fallback, detail: message };
+}
+
 /**
  * Why the connection waits, in plain words. Main's message stays the detail: it names hosts,
  * HTTP statuses and system error codes, which help whoever fixes it but not at the bench.
@@ -131,9 +143,11 @@ function needsOf(s: ConnectionFacts): string[] {
 function sentenceOf(s: ConnectionFacts, reach: ConnectionSummary['reach']): { sentence: string | null; detail: string | null } {
   if (reach === 'unknown') return { sentence: null, detail: null };
   // Main's own words, already plain: the pause, the refused key with what to do, the removal to confirm.
-  if (s.state === 'paused') return { sentence: s.message ?? 'Paused: edits stay queued until you resume.', detail: null };
-  if (s.state === 'key_rejected') return { sentence: s.message ?? 'The server refused the API key. Enter a valid one in Connections; edits stay queued.', detail: null };
-  if (s.removalToConfirm !== null && s.message) return { sentence: s.message, detail: null };
+  if (s.state === 'paused') return ownWords(s.message, 'Paused: edits stay queued until you resume.');
+  if (s.state === 'key_rejected') return ownWords(s.message, 'The server refused the API key or settings. Fix them in Connections; your edits stay queued.');
+  if (s.removalToConfirm !== null) {
+    return ownWords(s.message, `The server’s list lacks ${plural(s.removalToConfirm, 'record')} kept here, so nothing was removed. Confirm in Connections if they were really deleted there.`);
+  }
   if (reach === 'offline') return { sentence: 'The server cannot be reached. Your edits are kept here and sent when it is back.', detail: s.message };
   if (!s.message) return { sentence: null, detail: null };
   if (s.state === 'rate_limited') return { sentence: 'The server asked BenchSync to slow down; sending resumes shortly.', detail: s.message };
@@ -184,8 +198,8 @@ function summarizeConnection(s: ConnectionFacts, core: CoreReach, calmWord: stri
 export function summarizeSync(statuses: readonly ConnectionFacts[] | null, core: CoreReach): SyncSummary {
   const list = statuses ?? [];
   const anyNeeds = list.some((s) => needsOf(s).length > 0);
-  // While anything needs the user, the others are "in sync", never "up to date".
-  const calmWord = anyNeeds ? 'in sync' : 'up to date';
+  // While anything needs the user, the others are "in sync", never "up to date"; without the core, nothing is known.
+  const calmWord = core !== 'open' ? 'of unknown state' : anyNeeds ? 'in sync' : 'up to date';
   const connections = list.map((s) => summarizeConnection(s, core, calmWord));
   const sum = (f: (c: ConnectionFacts) => number) => list.reduce((n, s) => n + f(s), 0);
   const rejected = sum((s) => s.rejected);
