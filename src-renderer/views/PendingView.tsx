@@ -177,7 +177,10 @@ function ConnectionProgress() {
                   : `Waits: ${c?.label ?? 'offline'}. Sent once the server can be reached.`
                 : s.etaMs !== null
                   ? `${formatDuration(s.etaMs)} left at the server’s rate limit.`
-                  : 'Sending…';
+                  : s.state === 'idle'
+                    ? // Nothing ready: what is left is held behind a conflict or an administrator's decision.
+                      'Nothing more can go out now: the rest waits for you or for an administrator’s decision.'
+                    : 'Sending…';
         return (
           <li key={s.connectionId} className="progress-item" aria-label={s.name}>
             <div className="progress-head">
