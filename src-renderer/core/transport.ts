@@ -56,8 +56,6 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
   let nextId = 1;
   let attempt = 0;
   let state: LinkState = { kind: 'connecting' };
-  /** Whether a socket was ever open: a refusal after that means the core restarted with a new token. */
-  let everOpen = false;
 
   const setState = (next: LinkState) => {
     state = next;
@@ -71,11 +69,13 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
   };
 
   const connect = () => {
+    // A refusal while reconnecting (after a working socket dropped) means the core restarted with a
+    // new token; the first socket opens even when refused, so "it opened once" cannot tell.
+    const afterDrop = state.kind === 'reconnecting';
     const ws = createSocket(url);
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
-      everOpen = true;
       setState({ kind: 'open' });
       for (const w of waitingForFirstOpen.splice(0)) {
         pending.set(w.id, w.resolve);
@@ -90,7 +90,7 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
       if (event.code === 4401) {
         // The core refused us (wrong token or origin): retrying cannot help.
         failAllWaiting(`BenchSync core refused the connection: ${event.reason || 'wrong token'}`);
-        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.', restarted: everOpen });
+        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.', restarted: afterDrop });
         return;
       }
       attempt++;

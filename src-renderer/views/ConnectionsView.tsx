@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CheckResult, Connection, ConnectionStatus } from '../../src-shared/contract';
-import type { ConnectionSummary } from '../../src-shared/domain/sync-summary';
+import { type ConnectionSummary, isPlain } from '../../src-shared/domain/sync-summary';
 import { client, errorMessage } from '../core/client';
 import { downloadText } from '../lib/download';
 import { formatRelative, plural, systemLabel } from '../lib/format';
@@ -103,7 +103,7 @@ export function ConnectionsView() {
 /** What the view says once a connection is saved: its check's result decides the words. */
 function savedNotice(saved: Connection, check: CheckResult | null): string {
   if (!check || check.outcome === 'ok') return `Saved “${saved.name}”. BenchSync is fetching its records now.`;
-  if (check.outcome === 'not_checked') return `Saved “${saved.name}”. It could not be checked now (${check.message}); BenchSync tries again when the server answers.`;
+  if (check.outcome === 'not_checked') return `Saved “${saved.name}”. The server could not be asked now, so its key is not checked yet; BenchSync fetches its records once it answers.`;
   return `Saved “${saved.name}” as you asked, although its check failed: ${check.message}`;
 }
 
@@ -217,9 +217,14 @@ function ConnectionCard({
         />
       ) : null}
       {shownCheck ? (
-        <p className={shownCheck.ok ? 'notice notice-ok' : shownCheck.outcome === 'not_checked' ? 'notice' : 'error-box'} role="status">
+        <p
+          className={shownCheck.ok ? 'notice notice-ok' : shownCheck.outcome === 'not_checked' ? 'notice' : 'error-box'}
+          role="status"
+          title={isPlain(shownCheck.message) ? undefined : shownCheck.message}
+        >
           {shownCheck.ok ? '' : shownCheck.outcome === 'not_checked' ? 'Not checked: ' : 'Check failed: '}
-          {shownCheck.message}
+          {/* Hosts and error codes stay in the tooltip: the card says it in words. */}
+          {isPlain(shownCheck.message) ? shownCheck.message : shownCheck.outcome === 'not_checked' ? 'the server did not answer.' : 'the server’s answer was not what this system sends; check the base URL.'}
         </p>
       ) : null}
       {error ? (

@@ -89,8 +89,8 @@ test('point 1: one summary — nothing reads "up to date" beside 2 rejected and 
     await call('records.update', { id: local(b!.name), fields: { image: missing } });
     await call('records.update', { id: local(c!.name), fields: { description: 'Moved to the cold room.' } });
     await member.put(`/instruments/${c!.id}/`, { description: 'Out for service until Friday.' });
-    // The first sends fail transiently, so the pull that follows sees the server's version first.
-    for (let i = 0; i < 3; i++) catalog.faults.queue({ kind: 'status', status: 503, method: 'PUT' });
+    // Its first send fails transiently (the last of the three to go), so the pull that follows sees the server's version first.
+    for (let i = 0; i < 2; i++) catalog.faults.queue({ kind: 'status', status: 503, method: 'PUT', pathIncludes: `/instruments/${c!.id}/` });
     await call('connections.setPaused', { id: lab.id, paused: false });
     await expect
       .poll(async () => {

@@ -153,9 +153,9 @@ export class ConnectionSync {
     if (paused > 0) {
       return this.checked({ ok: false, outcome: 'not_checked', message: `The server asked BenchSync to slow down; it sends nothing for ${Math.ceil(paused / 1000)} s more.` });
     }
-    const ctx = await this.context();
-    this.learning(credentialsOf(ctx.connection));
     try {
+      const ctx = await this.context();
+      this.learning(credentialsOf(ctx.connection));
       const found = await this.o.connector.check(ctx);
       this.online = true;
       if (found.account) this.account = found.account;
