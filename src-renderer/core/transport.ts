@@ -86,7 +86,8 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
-      failAll(`${DISCONNECTED_MESSAGE} before it answered; the change may or may not have been made. Check it once reconnected.`);
+      // Reads fail here too: only a change can have been made without its answer.
+      failAll(`${DISCONNECTED_MESSAGE} before it answered. A change asked for may or may not have been made: check it once reconnected.`);
       if (event.code === 4401) {
         // The core refused us (wrong token or origin): retrying cannot help.
         failAllWaiting(`BenchSync core refused the connection: ${event.reason || 'wrong token'}`);
