@@ -58,6 +58,21 @@ export interface ProposalUpdate {
   message?: string;
 }
 
+/**
+ * Who the connection acts as, from what the remote answered (never from the key). `named` is
+ * false when the remote does not name the key's holder; the label then says what is known.
+ */
+export interface RemoteAccount {
+  label: string;
+  named: boolean;
+}
+
+/** What a successful check found. */
+export interface CheckFinding {
+  message: string;
+  account: RemoteAccount | null;
+}
+
 export interface PullSink {
   categories(categories: RemoteCategory[]): Promise<void>;
   /** Another list of choices for a form's picker (e.g. BrainSTEM's setups), by the `source` its fields name; replaces the last copy. */
@@ -67,6 +82,8 @@ export interface PullSink {
   page(page: PullPage): Promise<void>;
   /** Every record of `kind` has been delivered: the engine may forget local copies the remote no longer has. */
   complete(kind: RecordKind): Promise<void>;
+  /** What the pull showed of whom the key acts as. */
+  account?(account: RemoteAccount): void;
 }
 
 export interface PushOp {
@@ -150,6 +167,11 @@ export interface Connector {
    * polls in batches of this size and sends any edit that became ready between two batches.
    */
   proposalPollBatch?: number;
-  /** One request that proves the URL and key work; says what it found. */
-  check(ctx: ConnectorContext): Promise<string>;
+  /**
+   * For remotes with approvals: a reviewer connection's queue alone (what a pull ends with), to
+   * refresh it between pulls when a proposal was just submitted or the queue is being looked at.
+   */
+  pullApprovals?(ctx: ConnectorContext): Promise<RemoteApproval[]>;
+  /** One request that proves the URL and key work; says what it found, and whom the key acts as. */
+  check(ctx: ConnectorContext): Promise<CheckFinding>;
 }

@@ -6,7 +6,8 @@ export type LinkState =
   | { kind: 'connecting' }
   | { kind: 'open' }
   | { kind: 'reconnecting'; attempt: number; retryInMs: number }
-  | { kind: 'refused'; message: string };
+  /** `restarted`: this window was connected before, so the core was started again with a new token. */
+  | { kind: 'refused'; message: string; restarted: boolean };
 
 export interface CoreLink extends ContractTransport {
   readonly state: LinkState;
@@ -17,6 +18,9 @@ type Reply = { ok: true; value: unknown } | { ok: false; error: ContractError };
 type EventListener = (event: string, payload: unknown) => void;
 
 export const DISCONNECTED_MESSAGE = 'Disconnected from BenchSync core';
+
+/** What a call made while the core cannot be reached answers: nothing was sent, so nothing was queued either. */
+export const NOT_SENT_MESSAGE = `${DISCONNECTED_MESSAGE}; nothing was changed. Try again once it is back.`;
 
 /** Electron: the preload's IPC bridge never drops. */
 export function preloadLink(bridge: ContractTransport): CoreLink {
@@ -65,6 +69,9 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
   };
 
   const connect = () => {
+    // A refusal while reconnecting (after a working socket dropped) means the core restarted with a
+    // new token; the first socket opens even when refused, so "it opened once" cannot tell.
+    const afterDrop = state.kind === 'reconnecting';
     const ws = createSocket(url);
     socket = ws;
     ws.onopen = () => {
@@ -79,11 +86,12 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
-      failAll(`${DISCONNECTED_MESSAGE} before it answered; the change may or may not have been made. Check it once reconnected.`);
+      // Reads fail here too: only a change can have been made without its answer.
+      failAll(`${DISCONNECTED_MESSAGE} before it answered. A change asked for may or may not have been made: check it once reconnected.`);
       if (event.code === 4401) {
         // The core refused us (wrong token or origin): retrying cannot help.
         failAllWaiting(`BenchSync core refused the connection: ${event.reason || 'wrong token'}`);
-        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.' });
+        setState({ kind: 'refused', message: event.reason || 'Missing or wrong token.', restarted: afterDrop });
         return;
       }
       attempt++;
@@ -128,11 +136,11 @@ export function webSocketLink(url: string, options: WebSocketLinkOptions = {}): 
     invoke(method, payload) {
       return new Promise<Reply>((resolve) => {
         if (state.kind === 'refused') {
-          resolve({ ok: false, error: { code: 'unavailable', message: `BenchSync core refused the connection: ${state.message}` } });
+          resolve({ ok: false, error: { code: 'unavailable', message: `BenchSync core refused the connection: ${state.message} Nothing was changed.` } });
           return;
         }
         if (state.kind === 'reconnecting') {
-          resolve({ ok: false, error: { code: 'unavailable', message: `${DISCONNECTED_MESSAGE}; nothing was changed. Try again once it is back.` } });
+          resolve({ ok: false, error: { code: 'unavailable', message: NOT_SENT_MESSAGE } });
           return;
         }
         const id = nextId++;

@@ -9,8 +9,9 @@ import { useUi } from '../stores/ui';
 
 /**
  * Keeps the stores in step with the core: the first load, `records.changed` (refetch what is on
- * screen), `sync.status` (status bar; new connections; categories after a pull), and a full
- * reload after the headless socket comes back.
+ * screen: records, the queue, the reviewer's approvals, which the mirror announces like records),
+ * `sync.status` (status bar; new connections; categories after a pull), and a full reload after
+ * the headless socket comes back. Nothing is refetched on a timer.
  */
 export function wireStores(): () => void {
   let changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -22,6 +23,7 @@ export function wireStores(): () => void {
     useRecords.getState().invalidate();
     void useSelection.getState().reload();
     void useOutbox.getState().load();
+    if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
   };
 
   // Bursts (a pull of many pages) become one refetch per 150 ms.
@@ -53,7 +55,6 @@ export function wireStores(): () => void {
       if (s.lastPullAt && s.lastPullAt !== prev?.lastPullAt) void useConnections.getState().loadPickLists(s.connectionId);
     }
     if (useUi.getState().view === 'pending') void useOutbox.getState().load();
-    if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
   });
 
   let wasDropped = false;

@@ -1,4 +1,4 @@
-import type { ConnectionStatus, PendingOpDto } from '../../src-shared/contract';
+import type { PendingOpDto } from '../../src-shared/contract';
 import type { RecordKind, RecordStatus, SystemId } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 
@@ -16,18 +16,6 @@ export const STATUS_LABELS: Record<RecordStatus, string> = {
   rejected: 'rejected',
   conflict: 'conflict',
   awaiting_approval: 'awaiting approval',
-};
-
-export const STATE_LABELS: Record<ConnectionStatus['state'], string> = {
-  idle: 'up to date',
-  pulling: 'refreshing',
-  pushing: 'sending changes',
-  waiting: 'waiting to retry',
-  offline: 'offline',
-  rate_limited: 'rate limited',
-  key_rejected: 'API key rejected',
-  paused: 'paused',
-  error: 'error',
 };
 
 export const OP_STATE_LABELS: Record<PendingOpDto['state'], string> = {

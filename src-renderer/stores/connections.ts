@@ -1,9 +1,12 @@
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { Connection } from '../../src-shared/contract';
 import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { pickListOf } from '../../src-shared/domain/remotes/profile';
 import { client, errorMessage } from '../core/client';
+import { connectionLabels, rowSource, type RowSource } from '../lib/connection-labels';
+import { useSyncStatus } from './sync-status';
 
 /** One choice of a pick list pulled from a remote (the catalog's categories, BrainSTEM's setups...). */
 export interface PickItem {
@@ -76,4 +79,19 @@ export function usePickLists(connectionId: string): (source: string) => PickItem
 
 export function connectionName(connections: readonly Connection[], id: string): string {
   return connections.find((c) => c.id === id)?.name ?? 'Removed connection';
+}
+
+/** Where list rows come from: each connection named as lists show it, told apart where two share a name (see `connectionLabels`). */
+export function useRowSource(): RowSource {
+  const connections = useConnections((s) => s.connections);
+  // A string, so status pushes during a sync re-render only when an account changes.
+  const accounts = useSyncStatus((s) => s.statuses.map((x) => `${x.connectionId}\t${x.account?.label ?? ''}`).join('\n'));
+  return useMemo(() => {
+    const byId = new Map<string, string>();
+    for (const line of accounts ? accounts.split('\n') : []) {
+      const [id, label] = line.split('\t');
+      if (id && label) byId.set(id, label);
+    }
+    return rowSource(connections, connectionLabels(connections, byId));
+  }, [connections, accounts]);
 }

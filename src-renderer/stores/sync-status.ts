@@ -1,6 +1,10 @@
+import { useMemo } from 'react';
 import { create } from 'zustand';
 import type { ConnectionStatus } from '../../src-shared/contract';
+import { type CoreReach, summarizeSync, type SyncSummary } from '../../src-shared/domain/sync-summary';
 import { client, errorMessage } from '../core/client';
+import type { LinkState } from '../core/transport';
+import { useLinkStore } from './link';
 
 interface SyncStatusState {
   statuses: ConnectionStatus[];
@@ -27,38 +31,19 @@ export const useSyncStatus = create<SyncStatusState>((set) => ({
   },
 }));
 
-const STUCK_STATES = new Set<ConnectionStatus['state']>(['offline', 'key_rejected', 'paused', 'error']);
-
-/** States whose message explains why nothing moves; while pulling or pushing an old message is stale. */
-const EXPLAINED_STATES = new Set<ConnectionStatus['state']>(['offline', 'rate_limited', 'key_rejected', 'paused', 'error', 'waiting']);
-
-export function statusMessage(s: ConnectionStatus): string | null {
-  return s.message && (EXPLAINED_STATES.has(s.state) || s.removalToConfirm !== null) ? s.message : null;
+export function coreReach(state: LinkState): CoreReach {
+  if (state.kind === 'reconnecting') return 'lost';
+  return state.kind;
 }
 
-export interface SyncTotals {
-  pending: number;
-  rejected: number;
-  conflicts: number;
-  done: number;
-  /** The slowest connection's ETA. */
-  etaMs: number | null;
-  online: number;
-  offline: number;
-}
-
-export function totalsOf(statuses: readonly ConnectionStatus[]): SyncTotals {
-  const t: SyncTotals = { pending: 0, rejected: 0, conflicts: 0, done: 0, etaMs: null, online: 0, offline: 0 };
-  for (const s of statuses) {
-    t.pending += s.pending;
-    t.rejected += s.rejected;
-    t.conflicts += s.conflicts;
-    t.done += s.done;
-    if (s.state === 'paused') continue;
-    // An ETA only means something while the connection can actually send.
-    if (s.etaMs !== null && !STUCK_STATES.has(s.state)) t.etaMs = Math.max(t.etaMs ?? 0, s.etaMs);
-    if (s.online && s.state !== 'offline') t.online++;
-    else t.offline++;
-  }
-  return t;
+/**
+ * What every view says about syncing: one summary (src-shared/domain/sync-summary.ts) of the
+ * statuses and of whether the core can be reached, so the status bar, the Pending tab's count,
+ * the connection cards and the Pending view agree.
+ */
+export function useSyncSummary(): SyncSummary {
+  const statuses = useSyncStatus((s) => s.statuses);
+  const loaded = useSyncStatus((s) => s.loaded);
+  const reach = useLinkStore((s) => coreReach(s.state));
+  return useMemo(() => summarizeSync(loaded ? statuses : null, reach), [statuses, loaded, reach]);
 }

@@ -1,6 +1,6 @@
 import { useConnections } from '../stores/connections';
 import { useLinkStore } from '../stores/link';
-import { totalsOf, useSyncStatus } from '../stores/sync-status';
+import { useSyncSummary } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { DISCONNECTED_MESSAGE } from '../core/transport';
 import { ApprovalsView } from './ApprovalsView';
@@ -16,8 +16,8 @@ import { useAppKeys } from './keyboard';
 export function App() {
   const view = useUi((s) => s.view);
   const show = useUi((s) => s.show);
-  const statuses = useSyncStatus((s) => s.statuses);
-  const totals = totalsOf(statuses);
+  // The same count as the status bar's "N pending changes" and the view's list (one summary).
+  const unsent = useSyncSummary().unsent;
   // The reviewer's queue only for connections set up as reviewer (administrator) accounts.
   const reviewer = useConnections((s) => s.connections.some((c) => c.settings.reviewer === 'yes'));
   const tabs = visibleViews(view, reviewer);
@@ -38,9 +38,9 @@ export function App() {
               title={`${t.label} (${i + 1})`}
             >
               {t.label}
-              {t.view === 'pending' && totals.pending + totals.rejected > 0 ? (
-                <span className="tab-count" aria-label={`${totals.pending + totals.rejected} queued`}>
-                  {totals.pending + totals.rejected}
+              {t.view === 'pending' && unsent > 0 ? (
+                <span className="tab-count" aria-label={`${unsent} queued`} data-testid="pending-tab-count">
+                  {unsent}
                 </span>
               ) : null}
             </button>
@@ -72,6 +72,16 @@ function LinkBanner() {
       </div>
     );
   }
+  if (state.kind === 'refused' && state.restarted) {
+    // The token is new at every launch and only the address the core prints carries it.
+    return (
+      <div className="banner banner-error" role="alert">
+        BenchSync core was restarted, and this page still holds the access token of its last run, which the new one refuses. To go on,
+        open the address the core printed when it started again (<code>http://127.0.0.1:…/#token=…</code>), in this tab or a new one.
+        Everything saved before the restart is kept.
+      </div>
+    );
+  }
   if (state.kind === 'refused') {
     return (
       <div className="banner banner-error" role="alert">
@@ -82,8 +92,12 @@ function LinkBanner() {
   }
   return (
     <div className="banner banner-error" role="alert">
-      {DISCONNECTED_MESSAGE}. Reconnecting (attempt {state.attempt})… Your edits are safe in the core; changes made here wait until it is
-      back.
+      {DISCONNECTED_MESSAGE}. Reconnecting (attempt {state.attempt})… What you saved before is safe in the core, but nothing you do
+      here is saved until it is back.
+      {state.attempt >= 3 ? (
+        // A restarted core listens on a new port unless started with --port: this address may never answer again.
+        <> If the core was restarted, it printed a new address (<code>http://127.0.0.1:…/#token=…</code>): open that one.</>
+      ) : null}
     </div>
   );
 }

@@ -20,6 +20,9 @@ export function ApprovalsView() {
 
   useEffect(() => {
     void useApprovals.getState().load();
+    // Submissions made since the last pull: reviewer connections fetch their queue now, and its
+    // arrival is announced like any mirror change (core/wiring.ts reloads the store then).
+    client.call('approvals.refresh', {}).catch(() => undefined);
   }, []);
 
   const waiting = approvals.filter((a) => a.status === 'Pending');

@@ -1,9 +1,9 @@
 import { cloneElement, useEffect, useRef, useState, type FormEvent, type ReactElement } from 'react';
-import type { Connection } from '../../src-shared/contract';
+import type { CheckResult, Connection } from '../../src-shared/contract';
 import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES, type SystemProfile } from '../../src-shared/domain/remotes';
 import type { FieldErrors } from '../../src-shared/domain/validation';
-import { client, errorFields, formErrorSummary } from '../core/client';
+import { client, errorFields, errorMessage, formErrorSummary } from '../core/client';
 import { useConnections } from '../stores/connections';
 import { useSyncStatus } from '../stores/sync-status';
 import { useFormShortcuts } from './shortcuts';
@@ -11,8 +11,18 @@ import { Help } from './FieldInput';
 
 const PROFILES = Object.values(SYSTEM_PROFILES).filter((p): p is SystemProfile => Boolean(p));
 
-/** Add or edit a connection: system, name, base URL, the system's settings, and a write-only API key. */
-export function ConnectionForm({ connection, onDone }: { connection: Connection | null; onDone(saved: Connection | null): void }) {
+/**
+ * Add or edit a connection: system, name, base URL, the system's settings, and a write-only API
+ * key. Saving checks the connection at once: a refused key or a URL that is not this system keeps
+ * the form open with the server's words, to fix and save again, keep as it is, or (new) remove.
+ */
+export function ConnectionForm({
+  connection,
+  onDone,
+}: {
+  connection: Connection | null;
+  onDone(saved: Connection | null, check: CheckResult | null): void;
+}) {
   const [system, setSystem] = useState<SystemId>(connection?.system ?? PROFILES[0]?.system ?? 'catalog');
   const profile = SYSTEM_PROFILES[system];
   const [name, setName] = useState(connection?.name ?? profile?.label ?? '');
@@ -23,6 +33,10 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  /** Saved, but its check failed: what was saved and what the server said. */
+  const [failed, setFailed] = useState<{ saved: Connection; check: CheckResult } | null>(null);
+  // Once saved, saving again edits that connection (never a second one).
+  const current = failed?.saved ?? connection;
   const formRef = useRef<HTMLFormElement>(null);
   const touched = useRef({ name: Boolean(connection), baseUrl: Boolean(connection) });
 
@@ -45,7 +59,7 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
     setMessage(null);
     try {
       const saved = await client.call('connections.save', {
-        ...(connection ? { id: connection.id } : {}),
+        ...(current ? { id: current.id } : {}),
         system,
         name,
         baseUrl,
@@ -53,8 +67,14 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
         ...(apiKey.trim() ? { apiKey: apiKey.trim() } : {}),
       });
       setApiKey('');
+      const check = await checkSaved(saved);
       await Promise.all([useConnections.getState().load(), useSyncStatus.getState().load()]);
-      onDone(saved);
+      if (check.outcome === 'refused' || check.outcome === 'failed') {
+        setFailed({ saved, check });
+        return;
+      }
+      setFailed(null);
+      onDone(saved, check);
     } catch (error) {
       const settingNames = (profile?.settings ?? []).flatMap((x) => [x.name, `settings.${x.name}`]);
       setErrors(errorFields(error));
@@ -63,7 +83,8 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
       setSaving(false);
     }
   };
-  useFormShortcuts(() => void save(), () => onDone(null));
+  const close = () => (failed ? onDone(failed.saved, failed.check) : onDone(null, null));
+  useFormShortcuts(() => void save(), close);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -79,8 +100,35 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
           {message}
         </p>
       ) : null}
+      {failed ? (
+        <div className="error-box" role="alert" aria-label="Check failed">
+          <p>
+            Saved “{failed.saved.name}”, but the check failed: {failed.check.message}
+          </p>
+          <p>Correct the key, URL or settings and save again, or keep it as it is (it waits until the server accepts it).</p>
+          <div className="actions">
+            <button type="button" className="button" onClick={() => onDone(failed.saved, failed.check)}>
+              Keep it anyway
+            </button>
+            {connection ? null : (
+              <button
+                type="button"
+                className="button danger"
+                onClick={() =>
+                  void client
+                    .call('connections.remove', { id: failed.saved.id, discardPending: false })
+                    .then(() => Promise.all([useConnections.getState().load(), useSyncStatus.getState().load()]))
+                    .then(() => onDone(null, null), (e: unknown) => setMessage(errorMessage(e)))
+                }
+              >
+                Remove it
+              </button>
+            )}
+          </div>
+        </div>
+      ) : null}
       <Field id="conn-system" label="System" errors={err('system')}>
-        <select id="conn-system" value={system} disabled={Boolean(connection)} onChange={(e) => chooseSystem(e.target.value as SystemId)}>
+        <select id="conn-system" value={system} disabled={Boolean(current)} onChange={(e) => chooseSystem(e.target.value as SystemId)}>
           {PROFILES.map((p) => (
             <option key={p.system} value={p.system}>
               {p.label}
@@ -141,7 +189,7 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
         id="conn-key"
         label="API key"
         errors={err('apiKey')}
-        help={connection?.hasKey ? 'A key is stored. Leave empty to keep the stored key, or type a new one to replace it.' : 'Stored on this computer only; it is never shown again.'}
+        help={current?.hasKey ? 'A key is stored. Leave empty to keep the stored key, or type a new one to replace it.' : 'Stored on this computer only; it is never shown again.'}
       >
         <input id="conn-key" type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="new-password" spellCheck={false} />
       </Field>
@@ -149,13 +197,22 @@ export function ConnectionForm({ connection, onDone }: { connection: Connection 
         <button type="submit" className="button primary" disabled={saving}>
           {saving ? 'Saving…' : 'Save connection'}
         </button>
-        <button type="button" className="button" onClick={() => onDone(null)}>
-          Cancel
+        <button type="button" className="button" onClick={close}>
+          {failed ? 'Close' : 'Cancel'}
         </button>
         <span className="muted small">Ctrl+Enter saves · Esc cancels</span>
       </div>
     </form>
   );
+}
+
+/** The check right after saving; a check that could not be made says so rather than failing the save. */
+async function checkSaved(saved: Connection): Promise<CheckResult> {
+  try {
+    return await client.call('connections.check', { id: saved.id });
+  } catch (error) {
+    return { ok: false, outcome: 'not_checked', message: errorMessage(error) };
+  }
 }
 
 type Describable = ReactElement<{ 'aria-describedby'?: string; 'aria-invalid'?: boolean }>;

@@ -1,14 +1,19 @@
 import { useEffect, useState } from 'react';
-import type { Connection, ConnectionStatus } from '../../src-shared/contract';
+import type { CheckResult, Connection, ConnectionStatus } from '../../src-shared/contract';
+import { type ConnectionSummary, isPlain } from '../../src-shared/domain/sync-summary';
 import { client, errorMessage } from '../core/client';
 import { downloadText } from '../lib/download';
-import { formatRelative, plural, STATE_LABELS, systemLabel } from '../lib/format';
+import { formatRelative, plural, systemLabel } from '../lib/format';
 import { useConnections } from '../stores/connections';
-import { statusMessage, useSyncStatus } from '../stores/sync-status';
+import { useSyncStatus, useSyncSummary } from '../stores/sync-status';
 import { ConnectionForm } from './ConnectionForm';
 import { ConfirmButton } from './ConfirmButton';
+import './ConnectionsView.css';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; connection: Connection } | null;
+
+/** The card of a connection, for scrolling to it and giving it the focus. */
+export const cardId = (connectionId: string) => `connection-card-${connectionId}`;
 
 /** Remote profiles: add, edit, check, pause, remove. */
 export function ConnectionsView() {
@@ -16,12 +21,24 @@ export function ConnectionsView() {
   const loaded = useConnections((s) => s.loaded);
   const error = useConnections((s) => s.error);
   const statuses = useSyncStatus((s) => s.statuses);
+  const summary = useSyncSummary();
   const [editing, setEditing] = useState<Editing>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  /** The card just saved: brought into view and focused once it is listed. */
+  const [reveal, setReveal] = useState<string | null>(null);
 
   useEffect(() => {
     void useConnections.getState().load();
   }, []);
+
+  useEffect(() => {
+    if (!reveal) return;
+    const card = document.getElementById(cardId(reveal));
+    if (!card) return;
+    card.scrollIntoView({ block: 'nearest' });
+    card.focus({ preventScroll: true });
+    setReveal(null);
+  }, [reveal, connections]);
 
   return (
     <section className="page" aria-label="Connections">
@@ -55,9 +72,11 @@ export function ConnectionsView() {
         <ConnectionForm
           key={editing.mode === 'edit' ? editing.connection.id : 'add'}
           connection={editing.mode === 'edit' ? editing.connection : null}
-          onDone={(saved) => {
+          onDone={(saved, check) => {
             setEditing(null);
-            if (saved) setNotice(`Saved “${saved.name}”. BenchSync is fetching its records now.`);
+            if (!saved) return;
+            setNotice(savedNotice(saved, check));
+            setReveal(saved.id);
           }}
         />
       ) : null}
@@ -68,6 +87,7 @@ export function ConnectionsView() {
             key={c.id}
             connection={c}
             status={statuses.find((s) => s.connectionId === c.id)}
+            summary={summary.connections.find((s) => s.connectionId === c.id)}
             onEdit={() => {
               setNotice(null);
               setEditing({ mode: 'edit', connection: c });
@@ -80,18 +100,27 @@ export function ConnectionsView() {
   );
 }
 
+/** What the view says once a connection is saved: its check's result decides the words. */
+function savedNotice(saved: Connection, check: CheckResult | null): string {
+  if (!check || check.outcome === 'ok') return `Saved “${saved.name}”. BenchSync is fetching its records now.`;
+  if (check.outcome === 'not_checked') return `Saved “${saved.name}”. The server could not be asked now, so its key is not checked yet; BenchSync fetches its records once it answers.`;
+  return `Saved “${saved.name}” as you asked, although its check failed: ${check.message}`;
+}
+
 function ConnectionCard({
   connection: c,
   status,
+  summary,
   onEdit,
   onRemoved,
 }: {
   connection: Connection;
   status: ConnectionStatus | undefined;
+  summary: ConnectionSummary | undefined;
   onEdit(): void;
   onRemoved(message: string): void;
 }) {
-  const [check, setCheck] = useState<{ ok: boolean; message: string } | null>(null);
+  const [check, setCheck] = useState<CheckResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<null | 'ask' | { pendingEdits: number }>(null);
@@ -122,9 +151,11 @@ function ConnectionCard({
       await Promise.all([useConnections.getState().load(), useSyncStatus.getState().load()]);
     });
 
-  const online = status ? status.online && status.state !== 'offline' : false;
+  const reach = c.paused ? 'paused' : (summary?.reach ?? 'unknown');
+  // The reply to a click, else what main remembers of the last check (e.g. the one made on save).
+  const shownCheck = check ?? status?.lastCheck ?? null;
   return (
-    <li className="connection-card" aria-label={c.name}>
+    <li className="connection-card" aria-label={c.name} id={cardId(c.id)} tabIndex={-1}>
       <div className="connection-head">
         <div>
           <h3>{c.name}</h3>
@@ -133,12 +164,8 @@ function ConnectionCard({
           </p>
         </div>
         <div className="connection-state">
-          {c.paused ? (
-            <span className="badge badge-paused">paused</span>
-          ) : (
-            <span className={`badge ${online ? 'badge-online' : 'badge-offline'}`}>{online ? 'online' : 'offline'}</span>
-          )}
-          {status && !c.paused ? <span className="muted small">{STATE_LABELS[status.state]}</span> : null}
+          <span className={`badge badge-${reach === 'online' ? 'online' : reach === 'paused' ? 'paused' : 'offline'}`}>{reach === 'unknown' ? 'status unknown' : reach}</span>
+          {summary && reach !== 'paused' && reach !== 'unknown' ? <span className={`muted small state-${summary.tone}`}>{summary.label}</span> : null}
         </div>
       </div>
       <dl className="connection-facts">
@@ -147,17 +174,34 @@ function ConnectionCard({
           <dd>{c.hasKey ? 'stored' : 'missing'}</dd>
         </div>
         <div>
+          <dt>Acts as</dt>
+          <dd data-testid="connection-account">
+            {status?.account ? status.account.label : 'not known yet'}
+            {status?.account && !status.account.named ? (
+              <span className="muted small account-note">{systemLabel(c.system)} does not say whose key this is; this is what it shows of it.</span>
+            ) : null}
+          </dd>
+        </div>
+        <div>
           <dt>Last refreshed</dt>
           <dd>{status?.lastPullAt ? formatRelative(status.lastPullAt) : 'not yet'}</dd>
         </div>
         <div>
           <dt>Waiting to send</dt>
-          <dd>
-            {status ? `${status.pending} pending${status.rejected ? `, ${status.rejected} rejected` : ''}${status.conflicts ? `, ${status.conflicts} in conflict` : ''}` : '—'}
-          </dd>
+          <dd data-testid="connection-counts">{summary ? summary.counts : '—'}</dd>
         </div>
       </dl>
-      {status && statusMessage(status) ? <p className={status.removalToConfirm ? 'error-box' : 'muted small'}>{statusMessage(status)}</p> : null}
+      {summary?.sentence ? (
+        <p className={status?.removalToConfirm ? 'error-box' : 'muted small'} title={summary.detail ?? undefined}>
+          {summary.sentence}
+        </p>
+      ) : null}
+      {summary?.detail ? (
+        <details className="small connection-detail">
+          <summary>Technical detail</summary>
+          <span className="mono">{summary.detail}</span>
+        </details>
+      ) : null}
       {status?.notices.map((n) => (
         <p key={n} className="muted small notice-fallback">
           {n}
@@ -172,9 +216,15 @@ function ConnectionCard({
           onConfirm={() => void act(async () => void (await client.call('sync.confirmRemoval', { connectionId: c.id })))}
         />
       ) : null}
-      {check ? (
-        <p className={check.ok ? 'notice notice-ok' : 'error-box'} role="status">
-          {check.message}
+      {shownCheck ? (
+        <p
+          className={shownCheck.ok ? 'notice notice-ok' : shownCheck.outcome === 'not_checked' ? 'notice' : 'error-box'}
+          role="status"
+          title={isPlain(shownCheck.message) ? undefined : shownCheck.message}
+        >
+          {shownCheck.ok ? '' : shownCheck.outcome === 'not_checked' ? 'Not checked: ' : 'Check failed: '}
+          {/* Hosts and error codes stay in the tooltip: the card says it in words. */}
+          {isPlain(shownCheck.message) ? shownCheck.message : shownCheck.outcome === 'not_checked' ? 'the server did not answer.' : 'the server’s answer was not what this system sends; check the base URL.'}
         </p>
       ) : null}
       {error ? (

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { ConnectionStatus, PendingOpDto } from '../../src-shared/contract';
 import { client, errorMessage } from '../core/client';
-import { formatDuration, formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, plural, STATE_LABELS, systemLabel } from '../lib/format';
+import { formatDuration, formatRelative, heldReason, OP_STATE_LABELS, opTypeLabel, plural, systemLabel } from '../lib/format';
 import { connectionName, useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
 import { useSelection } from '../stores/selection';
-import { statusMessage, useSyncStatus } from '../stores/sync-status';
+import { useSyncStatus, useSyncSummary } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { SYSTEM_PROFILES, type FieldSpec } from '../../src-shared/domain/remotes';
 import { ChangeSummary } from './ChangeSummary';
@@ -28,6 +28,8 @@ export function PendingView() {
     return (system && SYSTEM_PROFILES[system]?.kinds.find((k) => k.kind === op.kind)?.fields) ?? [];
   };
   const [busy, setBusy] = useState<number | null>(null);
+  const summary = useSyncSummary();
+  const offline = new Set(summary.connections.filter((c) => c.reach === 'offline').map((c) => c.connectionId));
 
   useEffect(() => {
     void useOutbox.getState().load();
@@ -57,7 +59,8 @@ export function PendingView() {
     void useSelection.getState().select(op.recordId);
   };
 
-  const rejected = ops.filter((o) => o.state === 'rejected').length;
+  // The same numbers as the tab's badge and the status bar (one summary), not a count of its own.
+  const { unsent, rejected } = summary;
   return (
     <section className="page" aria-label="Pending changes">
       <header className="page-header">
@@ -65,9 +68,9 @@ export function PendingView() {
         <p className="muted" aria-live="polite">
           {!loaded
             ? 'Loading…'
-            : ops.length === 0
+            : unsent === 0
               ? 'Nothing is waiting: every change has reached its server.'
-              : `${plural(ops.length, 'change')} waiting${rejected ? `, ${rejected} refused by the server and waiting for you` : ''}. They are sent in order, per record, as soon as the server can be reached.`}
+              : `${plural(unsent, 'change')} waiting${rejected ? `, ${rejected} refused by the server and waiting for you` : ''}. They are sent in order, per record, as soon as the server can be reached.`}
         </p>
       </header>
       <ConnectionProgress />
@@ -112,7 +115,15 @@ export function PendingView() {
                   <span className={`op-state op-state-${op.state}`}>{OP_STATE_LABELS[op.state]}</span>
                   {attemptsText(op) ? <div className="muted small">{attemptsText(op)}</div> : null}
                 </td>
-                <td>{op.state === 'queued' || op.state === 'unknown' ? (op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() ? formatRelative(op.nextAttemptAt) : 'as soon as possible') : '—'}</td>
+                <td>
+                  {op.state !== 'queued' && op.state !== 'unknown'
+                    ? '—'
+                    : offline.has(op.connectionId)
+                      ? 'when the server is back'
+                      : op.nextAttemptAt && Date.parse(op.nextAttemptAt) > Date.now() + 1_000
+                        ? formatRelative(op.nextAttemptAt)
+                        : 'as soon as possible'}
+                </td>
                 <td className="message-cell">
                   {heldReason(op) ?? (op.error ? <PlainText message={op.error} /> : <span className="muted">—</span>)}
                   {op.fieldErrors && Object.keys(op.fieldErrors).length > 0 ? (
@@ -150,13 +161,15 @@ const STUCK: ReadonlySet<ConnectionStatus['state']> = new Set(['offline', 'pause
 /** Per connection: how much of its queue is sent, and how long the rest takes at the server's rate limit. */
 function ConnectionProgress() {
   const statuses = useSyncStatus((s) => s.statuses);
+  const summary = useSyncSummary();
   if (statuses.length === 0) return null;
   return (
     <ul className="progress-list" aria-label="Progress by connection">
       {statuses.map((s) => {
         const total = s.done + s.pending;
         const stuck = STUCK.has(s.state) || !s.online;
-        const message = statusMessage(s);
+        const c = summary.connections.find((x) => x.connectionId === s.connectionId);
+        const message = c?.sentence ?? null;
         const counts = [total > 0 ? `${s.done} of ${total} sent` : '', s.rejected > 0 ? `${s.rejected} rejected` : '', s.conflicts > 0 ? plural(s.conflicts, 'conflict') : '']
           .filter(Boolean)
           .join(' · ');
@@ -170,16 +183,19 @@ function ConnectionProgress() {
               : stuck
                 ? message
                   ? null
-                  : `Waits: ${STATE_LABELS[s.state]}. Sent once the server can be reached.`
+                  : `Waits: ${c?.label ?? 'offline'}. Sent once the server can be reached.`
                 : s.etaMs !== null
                   ? `${formatDuration(s.etaMs)} left at the server’s rate limit.`
-                  : 'Sending…';
+                  : s.state === 'idle'
+                    ? // Nothing ready: what is left is held behind a conflict or an administrator's decision.
+                      'Nothing more can go out now: the rest waits for you or for an administrator’s decision.'
+                    : 'Sending…';
         return (
           <li key={s.connectionId} className="progress-item" aria-label={s.name}>
             <div className="progress-head">
               <strong>{s.name}</strong>
               <span className="muted small">
-                {systemLabel(s.system)} · {s.state === 'paused' ? 'paused' : s.online && s.state !== 'offline' ? STATE_LABELS[s.state] : 'offline'}
+                {systemLabel(s.system)} · {c ? (c.reach === 'online' ? c.label : c.reach === 'unknown' ? 'status unknown' : c.reach) : ''}
               </span>
             </div>
             {counts ? (
@@ -189,7 +205,11 @@ function ConnectionProgress() {
               </div>
             ) : null}
             {outlook ? <p className="muted small">{outlook}</p> : null}
-            {message ? <p className={stuck ? 'small status-offline' : 'muted small'}>{message}</p> : null}
+            {message ? (
+              <p className={stuck ? 'small status-offline' : 'muted small'} title={c?.detail ?? undefined}>
+                {message}
+              </p>
+            ) : null}
           </li>
         );
       })}

@@ -4,8 +4,9 @@ import { RECORD_KINDS, RECORD_STATUSES, type RecordKind, type RecordStatus } fro
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
 import { downloadText } from '../lib/download';
-import { kindLabel, plural, STATUS_LABELS, systemLabel } from '../lib/format';
-import { useConnections } from '../stores/connections';
+import { plural, STATUS_LABELS } from '../lib/format';
+import { rowMeta } from '../lib/connection-labels';
+import { useRowSource, useConnections } from '../stores/connections';
 import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
@@ -181,6 +182,7 @@ function VirtualRows() {
   const ensure = useRecords((s) => s.ensure);
   const connectionsLoaded = useConnections((s) => s.loaded);
   const hasConnections = useConnections((s) => s.connections.length > 0);
+  const rowSourceOf = useRowSource();
   const selectedId = useSelection((s) => s.id);
   const select = useSelection((s) => s.select);
   const openForm = useUi((s) => s.openForm);
@@ -273,6 +275,7 @@ function VirtualRows() {
             );
           }
           const isActive = item.index === active;
+          const meta = rowMeta(row, rowSourceOf);
           return (
             <div
               key={row.id}
@@ -286,8 +289,8 @@ function VirtualRows() {
               <div className="row-main">
                 <span className="row-title remote">{shown(row.title) || '(untitled)'}</span>
                 {row.subtitle ? <span className="row-subtitle remote">{shown(row.subtitle)}</span> : null}
-                <span className="row-meta">
-                  {systemLabel(row.system)} · {kindLabel(row.system, row.kind)} · {row.remoteId ? `#${row.remoteId}` : 'not on the server yet'}
+                <span className="row-meta" title={meta.title}>
+                  {meta.text}
                 </span>
               </div>
               <div className="row-badges">

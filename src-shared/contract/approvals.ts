@@ -25,4 +25,6 @@ export const approvalsContract = {
     request: z.object({ connectionId: uuid, approvalId: z.string().min(1).max(100), decision: z.enum(['accept', 'reject']) }),
     reply: z.object({ queued: z.boolean() }),
   },
+  /** Asks reviewer connections to fetch their queue now (the Approvals view was opened); the change is announced when it lands. */
+  'approvals.refresh': { request: z.object({}), reply: z.object({ started: z.number().int() }) },
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { systemId, uuid } from './common';
+import { checkResult } from './sync';
 
 /** A remote profile as the renderer sees it: the key is write-only and never comes back. */
 export const connection = z.object({
@@ -39,6 +40,6 @@ export const connectionsContract = {
   'connections.setPaused': { request: z.object({ id: uuid, paused: z.boolean() }), reply: connection },
   'connections.check': {
     request: z.object({ id: uuid }),
-    reply: z.object({ ok: z.boolean(), message: z.string() }),
+    reply: checkResult,
   },
 } as const;

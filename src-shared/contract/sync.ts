@@ -1,8 +1,26 @@
 import { z } from 'zod';
 import { systemId, uuid } from './common';
+import { CONNECTION_STATES } from '../domain/sync-summary';
 import { pendingOp } from './records';
 
-export const connectionState = z.enum(['idle', 'pulling', 'pushing', 'waiting', 'offline', 'rate_limited', 'key_rejected', 'paused', 'error']);
+export const connectionState = z.enum(CONNECTION_STATES);
+
+/**
+ * Who a connection acts as, as far as its remote tells. Derived in main from what the remote
+ * answers (never from the key, which the renderer never sees). `named` is false when the remote
+ * does not name the key's holder: the label then says what is known of it (e.g. "owner of 3 instruments").
+ */
+export const connectionAccount = z.object({ label: z.string(), named: z.boolean() });
+export type ConnectionAccount = z.infer<typeof connectionAccount>;
+
+/**
+ * What a check of the URL, key and settings found. `refused`: the server refused the key or
+ * settings; `failed`: it answered, but not as this system does (e.g. a wrong base URL);
+ * `not_checked`: it could not be asked now (offline, busy, a server error), so nothing is known.
+ */
+export const checkOutcome = z.enum(['ok', 'refused', 'failed', 'not_checked']);
+export const checkResult = z.object({ ok: z.boolean(), outcome: checkOutcome, message: z.string() });
+export type CheckResult = z.infer<typeof checkResult>;
 
 export const connectionStatus = z.object({
   connectionId: uuid,
@@ -26,6 +44,10 @@ export const connectionStatus = z.object({
   removalToConfirm: z.number().int().nullable(),
   /** How BenchSync works around what this remote refused (e.g. a filter it does not take), in words. */
   notices: z.array(z.string()),
+  /** Null until the remote answered a pull or a check with these credentials. */
+  account: connectionAccount.nullable(),
+  /** The last check of these credentials since launch, with when it ran. */
+  lastCheck: checkResult.extend({ at: z.string() }).nullable(),
 });
 export type ConnectionStatus = z.infer<typeof connectionStatus>;
 

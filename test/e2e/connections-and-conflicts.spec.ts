@@ -31,7 +31,9 @@ test('keys, pause, conflicts and removal', async ({ page }) => {
   await page.goto(app.server.url);
 
   await test.step('a key the server refuses is named as such, and can be replaced', async () => {
-    await addConnection(page, { name: 'Lab catalog', baseUrl: catalog.baseUrl, apiKey: 'MQ.not-a-real-signature' });
+    // Checked on save: the form stays with the server's words until the user keeps it anyway.
+    await addConnection(page, { name: 'Lab catalog', baseUrl: catalog.baseUrl, apiKey: 'MQ.not-a-real-signature', checkFails: true });
+    await expect(page.getByText('Saved “Lab catalog” as you asked, although its check failed: Instrument Catalog rejected the API key.')).toBeVisible();
     await expect(statusBar(page).getByText('Lab catalog: online, API key rejected')).toBeVisible();
     await expect(statusBar(page).getByText(/rejected the API key/)).toBeVisible();
     await card.getByRole('button', { name: 'Check connection' }).click();

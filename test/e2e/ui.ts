@@ -39,6 +39,8 @@ export interface NewConnection {
   tick?: string[];
   /** Wait until the first pull is done. */
   synced?: boolean;
+  /** The server refuses the key: the check on save fails, and the connection is kept anyway. */
+  checkFails?: boolean;
 }
 
 /** Adds a connection through the Connections view. */
@@ -53,6 +55,12 @@ export async function addConnection(page: Page, c: NewConnection): Promise<void>
   for (const label of c.tick ?? []) await form.getByLabel(label).check();
   await form.getByLabel('API key').fill(c.apiKey);
   await form.getByRole('button', { name: 'Save connection' }).click();
+  if (c.checkFails) {
+    await expect(form.getByRole('alert', { name: 'Check failed' })).toContainText(`Saved “${c.name}”, but the check failed`);
+    await form.getByRole('button', { name: 'Keep it anyway' }).click();
+    await expect(form).toHaveCount(0);
+    return;
+  }
   await expect(page.getByText(`Saved “${c.name}”.`)).toBeVisible();
   if (c.synced) {
     const card = page.getByRole('listitem', { name: c.name });

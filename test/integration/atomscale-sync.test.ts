@@ -198,7 +198,7 @@ describe('atomscale connection errors', () => {
     await waitFor('key rejected', async () => (await statusOf(c.id)).state === 'key_rejected');
     expect(sent[0]!.status).toBe(401);
     const check = await app.client.call('connections.check', { id: c.id });
-    expect(check.ok).toBe(false);
+    expect(check).toMatchObject({ ok: false, outcome: 'refused' });
     expect(check.message).toMatch(/Atomscale did not accept the API key \(Invalid API key\)/);
     await app.client.call('records.create', { connectionId: c.id, kind: 'instrument', fields: NEW_MBE });
     expect((await statusOf(c.id)).pending).toBe(1);

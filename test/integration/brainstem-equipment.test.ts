@@ -329,7 +329,7 @@ describe('brainstem connection errors', () => {
     const status = await waitFor('key rejected', async () => (await app.client.call('sync.status', {})).find((s) => s.state === 'key_rejected'));
     expect(status.message).toMatch(/BrainSTEM rejected the API token.*Your edits stay queued\./);
     const check = await app.client.call('connections.check', { id: c.id });
-    expect(check.ok).toBe(false);
+    expect(check).toMatchObject({ ok: false, outcome: 'refused' });
     expect(check.message).toMatch(/^BrainSTEM rejected the API token \(key rejected: Invalid token\.\)/);
   });
 
@@ -337,7 +337,7 @@ describe('brainstem connection errors', () => {
     await connect();
     watchRequests();
     const check = await app.client.call('connections.check', { id: connectionId });
-    expect(check).toEqual({ ok: true, message: `Connected to BrainSTEM: ${(await remoteEquipment()).length} equipment records visible to this token.` });
+    expect(check).toEqual({ ok: true, outcome: 'ok', message: `Connected to BrainSTEM: ${(await remoteEquipment()).length} equipment records visible to this token.` });
     const checks = sent.filter((r) => r.url.searchParams.get('limit') === '1');
     expect(checks).toHaveLength(1);
   });

@@ -311,6 +311,6 @@ describe('cannlytics keys and settings', () => {
     });
     await waitFor('key rejected', async () => (await statusOf(c.id)).state === 'key_rejected');
     const check = await app.client.call('connections.check', { id: c.id });
-    expect(check).toEqual({ ok: false, message: 'Cannlytics did not accept the API key. Enter a valid key in the connection settings.' });
+    expect(check).toEqual({ ok: false, outcome: 'refused', message: 'Cannlytics did not accept the API key. Enter a valid key in the connection settings.' });
   });
 });

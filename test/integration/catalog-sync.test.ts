@@ -346,7 +346,7 @@ describe('catalog connection errors', () => {
     const c = await app.client.call('connections.save', { system: 'catalog', name: 'Bad key', baseUrl: emulator.baseUrl, settings: {}, apiKey: 'not-a-key' });
     await waitFor('key rejected', async () => (await app.client.call('sync.status', {}))[0]!.state === 'key_rejected');
     const check = await app.client.call('connections.check', { id: c.id });
-    expect(check.ok).toBe(false);
+    expect(check).toMatchObject({ ok: false, outcome: 'refused' });
     expect(check.message).toMatch(/rejected the API key/);
     // The key never comes back to the renderer.
     expect(JSON.stringify(await app.client.call('connections.list', {}))).not.toContain('not-a-key');

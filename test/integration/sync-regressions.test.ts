@@ -103,7 +103,7 @@ describe('sync regressions', () => {
         apiKey: 'secret-key',
       });
       const check = await app.client.call('connections.check', { id: c.id });
-      expect(check.ok).toBe(false);
+      expect(check).toMatchObject({ ok: false, outcome: 'failed' });
       expect(check.message).toMatch(/redirected to localhost/);
       expect(seen).toEqual([]);
     } finally {

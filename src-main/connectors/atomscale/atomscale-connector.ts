@@ -1,7 +1,7 @@
 import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { atomscaleInstrumentSchema } from '../../../src-shared/domain/remotes/atomscale';
 import { validateWith } from '../../../src-shared/domain/validation';
-import type { Connector, ConnectorContext, PushOp, PushResult } from '../connector';
+import type { Connector, ConnectorContext, PushOp, PushResult, RemoteAccount } from '../connector';
 import type { HttpRequest } from '../http';
 import { RemoteRejected } from '../remote-errors';
 import { atomscaleRequest, isRouteNotFound, parseReply, routeNotFound } from './atomscale-client';
@@ -73,6 +73,17 @@ async function create(ctx: ConnectorContext, op: PushOp): Promise<PushResult> {
   return { type: 'saved', remoteId, fields: op.fields };
 }
 
+/**
+ * Atomscale does not say whose key it is: a key acts for its organisation, and the list names
+ * only each instrument's owner. Those names are what tells one organisation from another.
+ */
+function accountOf(instruments: readonly AtomscaleInstrument[]): RemoteAccount {
+  const names = [...new Set(instruments.map((i) => i.user_name?.trim()).filter((n): n is string => Boolean(n)))].sort();
+  if (names.length === 0) return { label: 'an organization with no instruments yet', named: false };
+  const shown = names.slice(0, 2).join(', ');
+  return { label: `organization of ${shown}${names.length > 2 ? ` +${names.length - 2}` : ''}`, named: false };
+}
+
 export const atomscaleConnector: Connector = {
   system: 'atomscale',
   // Nothing is published; the SDK retries 429 after Retry-After. A modest pace keeps us clear of it.
@@ -86,6 +97,7 @@ export const atomscaleConnector: Connector = {
 
   async pull(ctx, sink) {
     const { instruments, complete } = await listInstruments(ctx);
+    sink.account?.(accountOf(instruments));
     // Everything the organisation has is the user's to delete (there is no update to refuse).
     await sink.page({
       kind: 'instrument',
@@ -136,6 +148,9 @@ export const atomscaleConnector: Connector = {
 
   async check(ctx) {
     const { instruments } = await listInstruments(ctx);
-    return `Connected to Atomscale: ${instruments.length} synthesis instrument${instruments.length === 1 ? '' : 's'} in your organization.`;
+    return {
+      message: `Connected to Atomscale: ${instruments.length} synthesis instrument${instruments.length === 1 ? '' : 's'} in your organization.`,
+      account: accountOf(instruments),
+    };
   },
 };

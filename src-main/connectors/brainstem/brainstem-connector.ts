@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RecordKind } from '../../../src-shared/domain/record-kinds';
-import type { Connector, ConnectorContext, RemoteApproval, RemoteCategory } from '../connector';
+import type { Connector, ConnectorContext, PullSink, RemoteAccount, RemoteApproval, RemoteCategory } from '../connector';
 import { brainstemCall, listPages, PRIVATE_API } from './brainstem-client';
 import { brainstemConsumable, POLL_BATCH } from './brainstem-consumable';
 import { brainstemEquipment } from './brainstem-equipment';
@@ -47,6 +47,15 @@ async function pullQueue(ctx: ConnectorContext): Promise<RemoteApproval[]> {
   return queue;
 }
 
+/**
+ * BrainSTEM does not say whose token it is (no endpoint names the current user); what a token
+ * sees is what tells two tokens apart. A reviewer connection is an administrator only by its setting.
+ */
+function accountOf(ctx: ConnectorContext, equipment: number): RemoteAccount {
+  const seen = `sees ${equipment} equipment record${equipment === 1 ? '' : 's'}`;
+  return { label: ctx.connection.settings.reviewer === 'yes' ? `administrator token (as set here), ${seen}` : `token that ${seen}`, named: false };
+}
+
 export const brainstemConnector: Connector = {
   system: 'brainstem',
   // BrainSTEM publishes no limit for its REST API (docs/remotes/brainstem.md) and its own clients send back-to-back.
@@ -68,10 +77,21 @@ export const brainstemConnector: Connector = {
   async pull(ctx, sink) {
     await sink.pickList('setups', await pullSetups(ctx));
     await sink.pickList('suppliers', await pullSuppliers(ctx));
-    for (const kind of KINDS) await kind.pull(ctx, sink);
+    let equipment = 0;
+    const counting: PullSink = {
+      ...sink,
+      page: async (page) => {
+        if (page.kind === 'equipment') equipment += page.records.length;
+        await sink.page(page);
+      },
+    };
+    for (const kind of KINDS) await kind.pull(ctx, counting);
     // Replaced as a whole (also emptied when the reviewer setting is turned off).
     await sink.approvals?.(await pullQueue(ctx));
+    sink.account?.(accountOf(ctx, equipment));
   },
+
+  pullApprovals: pullQueue,
 
   push: (ctx, op) => kindOf(op.kind).push(ctx, op),
 
@@ -88,6 +108,7 @@ export const brainstemConnector: Connector = {
       { method: 'GET', path: `${PRIVATE_API}/modules/equipment/`, query: { limit: '1' } },
       z.object({ equipment: z.array(wireEquipment), count: z.number().int().optional() }),
     );
-    return `Connected to BrainSTEM: ${reply.count ?? reply.equipment.length} equipment records visible to this token.`;
+    const equipment = reply.count ?? reply.equipment.length;
+    return { message: `Connected to BrainSTEM: ${equipment} equipment records visible to this token.`, account: accountOf(ctx, equipment) };
   },
 };

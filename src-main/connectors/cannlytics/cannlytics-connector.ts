@@ -2,7 +2,7 @@ import { type z } from 'zod';
 import type { Fields } from '../../../src-shared/domain/record-kinds';
 import { CANNLYTICS_SERVER_FIELDS, cannlyticsInstrumentSchema } from '../../../src-shared/domain/remotes/cannlytics';
 import { validateWith } from '../../../src-shared/domain/validation';
-import type { BatchItemResult, Connector, ConnectorContext, PushOp, PushResult, RemoteRecord } from '../connector';
+import type { BatchItemResult, Connector, ConnectorContext, PushOp, PushResult, RemoteAccount, RemoteRecord } from '../connector';
 import { RemoteProtocolError, RemoteRejected } from '../remote-errors';
 import { type CannlyticsRequest, cannlyticsCall } from './cannlytics-client';
 import { type CannlyticsDocument, cannlyticsDeleted, cannlyticsDocument, cannlyticsDocuments } from './cannlytics-wire';
@@ -222,6 +222,14 @@ async function pushBatch(ctx: ConnectorContext, ops: PushOp[]): Promise<BatchIte
   return results as BatchItemResult[];
 }
 
+/**
+ * Cannlytics does not say whose key it is; a successful read proves the key's user belongs to
+ * the organisation (anyone else gets a 403 naming it).
+ */
+function accountOf(ctx: ConnectorContext): RemoteAccount {
+  return { label: `member of ${organizationOf(ctx)}`, named: false };
+}
+
 export const cannlyticsConnector: Connector = {
   system: 'cannlytics',
   // No limit is published or implemented for the LIMS endpoints. Each request is a Firestore read
@@ -237,6 +245,7 @@ export const cannlyticsConnector: Connector = {
 
   async pull(ctx, sink) {
     const docs = await listInstruments(ctx);
+    sink.account?.(accountOf(ctx));
     const records: RemoteRecord[] = [];
     for (const doc of docs) {
       const key = keyOf(doc);
@@ -271,6 +280,6 @@ export const cannlyticsConnector: Connector = {
 
   async check(ctx) {
     await listInstruments(ctx);
-    return `Connected to Cannlytics: the instruments of organization “${organizationOf(ctx)}” can be read.`;
+    return { message: `Connected to Cannlytics: the instruments of organization “${organizationOf(ctx)}” can be read.`, account: accountOf(ctx) };
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { sameValue } from '../../../src-shared/domain/field-diff';
 import { catalogInstrumentSchema } from '../../../src-shared/domain/remotes/catalog';
 import { validateWith } from '../../../src-shared/domain/validation';
-import type { Connector, ConnectorContext, PushOp, PushResult, RemoteRecord } from '../connector';
+import type { Connector, ConnectorContext, PushOp, PushResult, RemoteAccount, RemoteRecord } from '../connector';
 import { RemoteRejected } from '../remote-errors';
 import { catalogCall } from './catalog-client';
 import { type CatalogInstrument, catalogCategory, catalogDeleted, catalogInstrument } from './catalog-wire';
@@ -17,6 +17,14 @@ function toRecord(i: CatalogInstrument, editable: boolean): RemoteRecord {
 }
 
 const PUSH_PRIORITY = 10;
+
+/**
+ * The catalog never says whose key it is (no user endpoint; instruments do not carry their owner),
+ * only which instruments are the key's own (`/myinstruments/`).
+ */
+function accountOf(own: number): RemoteAccount {
+  return { label: own === 0 ? 'owner of no instruments' : `owner of ${own} instrument${own === 1 ? '' : 's'}`, named: false };
+}
 
 async function myInstruments(ctx: ConnectorContext, priority = 0): Promise<CatalogInstrument[]> {
   return catalogCall(ctx.http, { method: 'GET', path: '/myinstruments/', priority }, z.array(catalogInstrument));
@@ -49,6 +57,7 @@ export const catalogConnector: Connector = {
     const categories = await catalogCall(ctx.http, { method: 'GET', path: '/categories/' }, z.array(catalogCategory));
     await sink.categories(categories.map((c) => ({ remoteId: String(c.id), name: c.name, description: c.description })));
     const mine = new Set((await myInstruments(ctx)).map((i) => i.id));
+    sink.account?.(accountOf(mine.size));
     const all = await catalogCall(ctx.http, { method: 'GET', path: '/instruments/' }, z.array(catalogInstrument));
     await sink.page({ kind: 'instrument', records: all.map((i) => toRecord(i, mine.has(i.id))) });
     await sink.complete('instrument');
@@ -107,7 +116,7 @@ export const catalogConnector: Connector = {
   },
 
   async check(ctx) {
-    const categories = await catalogCall(ctx.http, { method: 'GET', path: '/categories/' }, z.array(catalogCategory));
-    return `Connected to Instrument Catalog: ${categories.length} categories.`;
+    const own = (await myInstruments(ctx)).length;
+    return { message: `Connected to Instrument Catalog: the key works and owns ${own} instrument${own === 1 ? '' : 's'}.`, account: accountOf(own) };
   },
 };

@@ -26,6 +26,7 @@ export function syncHandlers(d: HandlerDeps): AreaHandlers<SyncMethods> {
       return { ok: true };
     },
     'approvals.list': (req) => d.queries.approvals(req.connectionId),
+    'approvals.refresh': async () => ({ started: await d.engine.refreshQueues() }),
     'approvals.decide': async (req) => {
       await edits.decide(req.connectionId, req.approvalId, req.decision);
       return { queued: true };

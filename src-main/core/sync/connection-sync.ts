@@ -1,6 +1,6 @@
-import type { ConnectionStatus } from '../../../src-shared/contract/sync';
+import type { CheckResult, ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import type { Connector, ConnectorContext, PushOp, PushResult } from '../../connectors/connector';
+import type { Connector, ConnectorContext, PushOp, PushResult, RemoteAccount } from '../../connectors/connector';
 import { RemoteHttp } from '../../connectors/http';
 import { RemoteAuthFailed, RemoteProtocolError, RemoteRateLimited, RemoteRejected, RemoteUnavailable } from '../../connectors/remote-errors';
 import type { ConnectionStore } from '../connections/connection-store';
@@ -38,6 +38,8 @@ export interface ConnectionSyncOptions {
   /** How long a graceful stop lets requests already out finish before abandoning them as "outcome unknown". */
   stopGraceMs: number;
   onChange(): void;
+  /** This connection's change went out as a proposal: reviewer connections may want their queue now. */
+  onProposed?(): void;
 }
 
 const MIN_SLEEP_MS = 5;
@@ -88,6 +90,14 @@ export class ConnectionSync {
   private readonly serverFailures = new Map<number, { count: number; since: number }>();
   /** Aborts requests still out when a stop's grace has passed. */
   private readonly abandon = new AbortController();
+  /** Whom the key acts as, from the last pull or check with the current credentials. */
+  account: RemoteAccount | null = null;
+  /** The last check with the current credentials. */
+  lastCheck: (CheckResult & { at: string }) | null = null;
+  /** The credentials `account` and `lastCheck` were learnt with. */
+  private learntWith: string | null = null;
+  /** The reviewer's queue is wanted before the next pull (a proposal was just made, or it is being looked at). */
+  private queueDue = false;
 
   constructor(private readonly o: ConnectionSyncOptions) {
     this.limiter = new RateLimiter(o.rateLimit, { history: o.recentSends, onSend: (t) => o.sendLog.record(t) });
@@ -138,22 +148,49 @@ export class ConnectionSync {
     this.wake?.();
   }
 
-  /** One request that proves the URL and key work. */
-  async check(): Promise<{ ok: boolean; message: string }> {
+  /** One request that proves the URL and key work; remembered (with whom the key acts as) for the connection's card. */
+  async check(): Promise<CheckResult> {
     const paused = this.limiter.pausedForMs;
     // A check would wait behind the pause like any request: say so at once instead.
-    if (paused > 0) return { ok: false, message: `The server asked BenchSync to slow down; it sends nothing for ${Math.ceil(paused / 1000)} s more.` };
+    if (paused > 0) {
+      return this.checked({ ok: false, outcome: 'not_checked', message: `The server asked BenchSync to slow down; it sends nothing for ${Math.ceil(paused / 1000)} s more.` });
+    }
     try {
-      const message = await this.o.connector.check(await this.context());
+      const ctx = await this.context();
+      this.learning(credentialsOf(ctx.connection));
+      const found = await this.o.connector.check(ctx);
       this.online = true;
+      if (found.account) this.account = found.account;
       if (this.state === 'key_rejected') {
         this.rejectedKey = null;
         this.kick(true);
       }
-      return { ok: true, message };
+      return this.checked({ ok: true, outcome: 'ok', message: found.message });
     } catch (error) {
-      return { ok: false, message: describe(error) };
+      return this.checked({ ok: false, outcome: checkOutcomeOf(error), message: describe(error) });
     }
+  }
+
+  /** Fetch the reviewer's queue soon (before the next pull); false when this remote has none. */
+  refreshQueue(): boolean {
+    if (!this.o.connector.pullApprovals) return false;
+    this.queueDue = true;
+    this.kick();
+    return true;
+  }
+
+  private checked(result: CheckResult): CheckResult {
+    this.lastCheck = { ...result, at: nowIso() };
+    this.o.onChange();
+    return result;
+  }
+
+  /** What was learnt of other credentials no longer says anything. */
+  private learning(credentials: string): void {
+    if (this.learntWith === credentials) return;
+    this.learntWith = credentials;
+    this.account = null;
+    this.lastCheck = null;
   }
 
   private async loop(): Promise<void> {
@@ -182,7 +219,8 @@ export class ConnectionSync {
       return Infinity;
     }
     // Refused credentials stay refused until the user changes the key, URL or settings.
-    const credentials = JSON.stringify([info.apiKey, info.baseUrl, info.settings]);
+    const credentials = credentialsOf(info);
+    this.learning(credentials);
     if (this.rejectedKey !== null && this.rejectedKey === credentials) {
       this.state = 'key_rejected';
       return Infinity;
@@ -205,6 +243,13 @@ export class ConnectionSync {
 
     if (this.stopped) return Infinity;
     const pullDue = this.forcePull || !this.lastPullAt || Date.now() - Date.parse(this.lastPullAt) >= this.o.pullIntervalMs;
+    // A pull ends with the queue anyway; otherwise fetch just the queue.
+    if (this.queueDue && !pullDue) {
+      const queued = await this.pullQueue(ctx);
+      if (queued === 'offline') return this.wentOffline();
+      if (queued === 'rate_limited') return Date.now() + this.limiter.pausedForMs;
+      if (queued === 'key_rejected') return this.keyRejected(credentials);
+    }
     // While a create may have reached the remote unanswered, a pull would bring it in as a second
     // record; it waits until the create's retry has looked for it.
     if (pullDue && !(await this.o.outbox.hasUncertainCreate(this.o.connectionId))) {
@@ -417,6 +462,7 @@ export class ConnectionSync {
       this.nextPollAt = 0;
     }
     if (result.type === 'proposed' && this.nextPollAt <= Date.now()) this.nextPollAt = Date.now() + this.o.proposalPollMs;
+    if (result.type === 'proposed') this.o.onProposed?.();
     this.done++;
     this.acknowledgedOps++;
     this.online = true;
@@ -558,6 +604,30 @@ export class ConnectionSync {
     }
   }
 
+  /** The reviewer's queue alone, between pulls. */
+  private async pullQueue(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected'> {
+    const pullApprovals = this.o.connector.pullApprovals;
+    this.queueDue = false;
+    if (!pullApprovals) return 'ok';
+    try {
+      await this.o.mirror.applyApprovals(this.o.connectionId, await pullApprovals.call(this.o.connector, ctx));
+      return 'ok';
+    } catch (error) {
+      this.message = describe(error);
+      if (error instanceof RemoteRateLimited) {
+        this.rateLimited(error);
+        return 'rate_limited';
+      }
+      if (error instanceof RemoteAuthFailed) {
+        this.authMessage = error.message;
+        return 'key_rejected';
+      }
+      if (error instanceof RemoteUnavailable && error.networkDown) return 'offline';
+      // Anything else waits for the next pull, which reads the queue again.
+      return 'ok';
+    }
+  }
+
   private async pull(ctx: ConnectorContext): Promise<'ok' | 'offline' | 'rate_limited' | 'key_rejected' | 'error'> {
     this.state = 'pulling';
     this.o.onChange();
@@ -569,6 +639,9 @@ export class ConnectionSync {
         categories: (categories) => mirror.applyPickList(connectionId, 'categories', categories),
         pickList: (source, items) => mirror.applyPickList(connectionId, source, items),
         approvals: (approvals) => mirror.applyApprovals(connectionId, approvals),
+        account: (account) => {
+          this.account = account;
+        },
         page: async (page) => {
           await mirror.applyPulledPage(connectionId, generation, page.records);
           // Let IPC and timers run between pages.
@@ -585,6 +658,7 @@ export class ConnectionSync {
         this.message = `The server's list lacks ${held.missing} of the ${held.of} ${held.kind} records here, so nothing was removed. If they were really deleted there, confirm to remove them here too; otherwise check the connection's base URL and key.`;
       }
       this.forcePull = false;
+      this.queueDue = false;
       this.online = true;
       this.lastPullAt = nowIso();
       await mirror.markPulled(connectionId, generation, this.lastPullAt);
@@ -661,6 +735,18 @@ export class ConnectionSync {
 function sentence(text: string): string {
   const t = text.trim().replace(/\.+$/, '');
   return `${t}.`;
+}
+
+/** The key, URL and settings a connection sends with (what a refusal or an account belongs to). */
+function credentialsOf(info: { apiKey: string; baseUrl: string; settings: Record<string, string> }): string {
+  return JSON.stringify([info.apiKey, info.baseUrl, info.settings]);
+}
+
+/** A failed check: refused credentials, an answer not from this system, or nothing learnt (offline, busy, a server error). */
+function checkOutcomeOf(error: unknown): CheckResult['outcome'] {
+  if (error instanceof RemoteAuthFailed) return 'refused';
+  if (error instanceof RemoteUnavailable || error instanceof RemoteRateLimited || error instanceof LimiterCancelled) return 'not_checked';
+  return 'failed';
 }
 
 function describe(error: unknown): string {

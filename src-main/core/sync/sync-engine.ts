@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from '../../../src-shared/contract/sync';
+import type { CheckResult, ConnectionStatus } from '../../../src-shared/contract/sync';
 import type { SystemId } from '../../../src-shared/domain/record-kinds';
 import type { Connector } from '../../connectors/connector';
 import { connectorFor } from '../../connectors/registry';
@@ -29,6 +29,19 @@ export interface SyncEngineOptions {
   /** How long a quit lets requests already out finish (default 3 s). */
   stopGraceMs?: number;
   onStatus(statuses: ConnectionStatus[]): void;
+}
+
+/** Two base URLs of one server (a trailing slash or letter case in the host makes no difference). */
+function sameServer(a: string, b: string): boolean {
+  const norm = (u: string) => {
+    try {
+      const url = new URL(u);
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return u.trim();
+    }
+  };
+  return norm(a) === norm(b);
 }
 
 /** How many requests `ops` queued ops take to send, for the ETA. */
@@ -82,10 +95,21 @@ export class SyncEngine {
     return targets.some(Boolean);
   }
 
-  async check(connectionId: string): Promise<{ ok: boolean; message: string }> {
+  async check(connectionId: string): Promise<CheckResult> {
     const s = this.syncs.get(connectionId);
-    if (!s) return { ok: false, message: 'That connection is not running.' };
+    if (!s) return { ok: false, outcome: 'not_checked', message: 'That connection is not running.' };
     return s.check();
+  }
+
+  /** Reviewer connections fetch their queue now (all of them, or those on the server a proposal just went to). */
+  async refreshQueues(like?: { system: SystemId; baseUrl: string }): Promise<number> {
+    let started = 0;
+    for (const c of await this.o.connections.list()) {
+      if (c.paused || c.settings.reviewer !== 'yes') continue;
+      if (like && (c.system !== like.system || !sameServer(c.baseUrl, like.baseUrl))) continue;
+      if (this.syncs.get(c.id)?.refreshQueue()) started++;
+    }
+    return started;
   }
 
   /** The user confirmed a removal the last pull held back. */
@@ -130,6 +154,8 @@ export class SyncEngine {
         message: s?.message ?? null,
         removalToConfirm: s?.removalToConfirm ?? null,
         notices: s ? [...s.notices] : [],
+        account: s?.account ?? null,
+        lastCheck: s?.lastCheck ?? null,
       });
     }
     return out;
@@ -169,6 +195,13 @@ export class SyncEngine {
       requestTimeoutMs: this.o.requestTimeoutMs ?? 20_000,
       stopGraceMs: this.o.stopGraceMs ?? 3_000,
       onChange: () => this.statusChanged(),
+      // A reviewer connection in this app sees a proposal to its server at once, not at its next pull.
+      onProposed: () => {
+        void this.o.connections
+          .get(id)
+          .then((c) => this.refreshQueues({ system: c.system, baseUrl: c.baseUrl }))
+          .catch(() => undefined);
+      },
     });
     this.syncs.set(id, sync);
     sync.start();
