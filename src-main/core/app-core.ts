@@ -42,7 +42,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const { db } = opened;
   const secrets = new SecretStore(join(options.dataDir, 'secrets.json'), options.cipher ?? fileModeOnlyCipher);
   const connections = new ConnectionStore(db, secrets);
-  const mirror = new Mirror(db, connections, { osUser: osUserName(), accountOf: (id) => connections.accountLabel(id) });
+  // Whom each connection acts as is what its sync last learnt (a check, a pull); the engine comes next.
+  let engine: SyncEngine | undefined;
+  const mirror = new Mirror(db, connections, { osUser: osUserName(), accountOf: (id) => engine?.sync(id)?.account?.label ?? null });
   const outbox = new OutboxQueries(db);
   const listeners = new Set<EventListener>();
   const emit = <E extends EventName>(event: E, payload: EventOf<E>) => {
@@ -67,7 +69,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     }, 50);
   };
 
-  const engine = new SyncEngine({
+  engine = new SyncEngine({
     db,
     mirror,
     outbox,

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { RecordKind } from '../../src-shared/domain/record-kinds';
 
-export type View = 'records' | 'pending' | 'approvals' | 'connections';
+export type View = 'records' | 'pending' | 'approvals' | 'connections' | 'history';
 
 export type RecordForm =
   /** `scanned`: a code the scan box found no record for, to prefill (as the key, serial or name). */

@@ -7,6 +7,7 @@ import { ApprovalsView } from './ApprovalsView';
 import { CommandNotice, CommandPalette } from './CommandPalette';
 import { visibleViews } from './commands';
 import { ConnectionsView } from './ConnectionsView';
+import { HistoryView } from './HistoryView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
 import { ScanBox } from './ScanBox';
@@ -55,7 +56,17 @@ export function App() {
       <CommandNotice />
       <CommandPalette />
       <main className="main" id="main" tabIndex={-1}>
-        {view === 'records' ? <RecordsView /> : view === 'pending' ? <PendingView /> : view === 'approvals' ? <ApprovalsView /> : <ConnectionsView />}
+        {view === 'records' ? (
+          <RecordsView />
+        ) : view === 'pending' ? (
+          <PendingView />
+        ) : view === 'approvals' ? (
+          <ApprovalsView />
+        ) : view === 'history' ? (
+          <HistoryView />
+        ) : (
+          <ConnectionsView />
+        )}
       </main>
       <StatusBar />
     </div>

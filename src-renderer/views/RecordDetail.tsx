@@ -15,6 +15,7 @@ import { shown } from '../lib/bidi';
 import { recordActions } from '../lib/record-actions';
 import { useConfirmStep } from './confirm-step';
 import { DeleteConfirm } from './DeleteConfirm';
+import { RecordHistory } from './RecordHistory';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -28,6 +29,7 @@ export function RecordDetail() {
   const deleteStep = useConfirmStep();
   const confirmDelete = deleteStep.asking;
   const [busy, setBusy] = useState(false);
+  const [tab, setTab] = useState<'details' | 'history'>('details');
   const headingRef = useRef<HTMLHeadingElement>(null);
   const focusDetailOf = useUi((s) => s.focusDetailOf);
   const askDelete = useUi((s) => s.askDelete);
@@ -163,18 +165,32 @@ export function RecordDetail() {
       <RejectedOps detail={detail} specs={specs} busy={busy} run={run} onFix={state.canFixRejected ? () => openForm({ mode: 'edit', id: detail.id }) : null} />
       {inConflict ? <ConflictPanel detail={detail} specs={specs} pick={pick} busy={busy} run={run} /> : null}
 
-      <dl className="fields">
-        {specs.map((spec) => (
-          <div key={spec.name} className="field-row">
-            <dt>{spec.label}</dt>
-            <dd>
-              <FieldValue spec={spec} fields={detail.fields} pick={pick} />
-            </dd>
-          </div>
-        ))}
-      </dl>
+      <div className="detail-tabs" role="tablist" aria-label="Record">
+        <button type="button" role="tab" aria-selected={tab === 'details'} className={`tab${tab === 'details' ? ' tab-active' : ''}`} onClick={() => setTab('details')}>
+          Details
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'history'} className={`tab${tab === 'history' ? ' tab-active' : ''}`} onClick={() => setTab('history')}>
+          History
+        </button>
+      </div>
+      {tab === 'history' ? (
+        <RecordHistory detail={detail} />
+      ) : (
+        <>
+          <dl className="fields">
+            {specs.map((spec) => (
+              <div key={spec.name} className="field-row">
+                <dt>{spec.label}</dt>
+                <dd>
+                  <FieldValue spec={spec} fields={detail.fields} pick={pick} />
+                </dd>
+              </div>
+            ))}
+          </dl>
 
-      <PendingOps ops={detail.ops} specs={specs} pick={pick} context={detail.fields} busy={busy} run={run} />
+          <PendingOps ops={detail.ops} specs={specs} pick={pick} context={detail.fields} busy={busy} run={run} />
+        </>
+      )}
     </article>
   );
 }

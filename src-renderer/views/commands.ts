@@ -36,6 +36,7 @@ export const VIEWS: readonly { view: View; label: string }[] = [
   { view: 'pending', label: 'Pending changes' },
   { view: 'approvals', label: 'Approvals' },
   { view: 'connections', label: 'Connections' },
+  { view: 'history', label: 'What changed' },
 ];
 
 /** The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown. */

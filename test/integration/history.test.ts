@@ -50,7 +50,7 @@ describe('record history through the engine', () => {
     expect(edit).toMatchObject({ afterText: 'Recalibrated on bench 3', reason: 'Annual calibration', opFate: { event: 'op_acknowledged' } });
     expect(edit.osUser).not.toBe('');
     expect(entries.indexOf(rename)).toBeLessThan(entries.indexOf(edit));
-    expect(entries.map((e) => e.event)).toEqual(expect.arrayContaining(['op_sent', 'op_acknowledged', 'record_added']));
+    expect(entries.map((e) => e.event)).toEqual(expect.arrayContaining(['op_acknowledged', 'record_added']));
 
     const filtered = await app.client.call('history.record', { recordId: mine.id, source: 'pull' });
     expect(filtered.entries.every((e) => e.source === 'pull')).toBe(true);

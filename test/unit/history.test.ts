@@ -101,14 +101,13 @@ describe('record history', () => {
       ['field', 'local_edit', 'description'],
       ['field', 'local_edit', 'image'],
       ['field', 'local_edit', 'name'],
-      ['op_sent', 'sync', null],
       ['op_acknowledged', 'sync', null],
       ['field', 'local_edit', 'description'],
     ]);
     const create = mine[3]!;
     expect(create).toMatchObject({ osUser: 'tech1', account: 'member@lab', before: undefined, after: 'Eppendorf', reason: null });
     expect(create.opFate).toMatchObject({ event: 'op_acknowledged', detail: 'saved as 3' });
-    const edit = mine[8]!;
+    const edit = mine[7]!;
     expect(edit).toMatchObject({ before: 'Eppendorf', after: 'Eppendorf Research plus', reason: 'Recalibrated' });
     // Still queued: no fate yet beyond being recorded.
     expect(edit.opFate).toBeNull();
@@ -129,7 +128,6 @@ describe('record history', () => {
     const entries = await history.ofRecord(a.id);
     expect(entries.slice(2).map((e) => [e.event, e.source, e.reason])).toEqual([
       ['record_deleted', 'local_edit', 'Broken beyond repair'],
-      ['op_sent', 'sync', null],
       ['op_acknowledged', 'sync', null],
       ['record_removed', 'sync', null],
     ]);
@@ -146,11 +144,25 @@ describe('record history', () => {
     const entries = await history.ofRecord(a.id);
     expect(entries.slice(1).map((e) => [e.event, e.source, e.field, e.after ?? e.detail])).toEqual([
       ['field', 'local_edit', 'name', 'Scope Z'],
-      ['op_sent', 'sync', null, 'update'],
       ['op_rejected', 'sync', null, 'This field may not be blank.'],
       ['field', 'discard', 'name', 'Scope A'],
     ]);
     expect(entries[1]!.opFate).toMatchObject({ event: 'op_rejected', detail: 'This field may not be blank.' });
+  });
+
+  it('a send with no answer is in the history as sent; one that never left is not', async () => {
+    await pull(instrument('1', 'Scope A'));
+    const a = (await queries.list({ text: 'Scope', limit: 5, offset: 0 })).items[0]!;
+    await mirror.edits.update(a.id, { name: 'Scope Y' });
+    const [op] = await outbox.nextReady(connectionId, Date.now(), 50);
+    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot(op!)]]));
+    await mirror.requeue([op!.id], 0, 'The server cannot be reached (ECONNREFUSED).', false);
+    expect((await history.ofRecord(a.id)).map((e) => e.event)).toEqual(['record_added', 'field']);
+    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot((await outbox.get(op!.id))!)]]));
+    await mirror.requeue([op!.id], 0, 'The connection broke while reading the reply.', true);
+    const entries = await history.ofRecord(a.id);
+    expect(entries.map((e) => e.event)).toEqual(['record_added', 'field', 'op_sent']);
+    expect(entries[1]!.opFate).toMatchObject({ event: 'op_sent', detail: 'The connection broke while reading the reply.' });
   });
 
   it('verify passes on an untouched history, also after a reopen', async () => {

@@ -21,22 +21,10 @@ export interface SaveConnectionInput {
 
 /** Remote profiles. The key goes to the secret store and is only ever read back by connectors. */
 export class ConnectionStore {
-  /** Who each connection acts as on its remote, as its last check said (the history's "who"). */
-  private readonly accounts = new Map<string, string>();
-
   constructor(
     private readonly db: Db,
     private readonly secrets: SecretStore,
   ) {}
-
-  accountLabel(id: string): string | null {
-    return this.accounts.get(id) ?? null;
-  }
-
-  setAccountLabel(id: string, label: string | null): void {
-    if (label) this.accounts.set(id, label);
-    else this.accounts.delete(id);
-  }
 
   async list(): Promise<Connection[]> {
     const rows = await this.db.selectFrom('connections').selectAll().orderBy('created_at').execute();

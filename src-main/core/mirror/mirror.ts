@@ -69,7 +69,7 @@ export class Mirror {
     return this.write(async (s) => {
       const claimed: number[] = [];
       for (const [opId, sent] of sends) {
-        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state', 'kind', 'remote_id', 'type']).where('id', '=', opId).executeTakeFirst();
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state']).where('id', '=', opId).executeTakeFirst();
         if (!op || (op.state !== 'queued' && op.state !== 'unknown')) continue;
         await s.db
           .updateTable('outbox')
@@ -78,7 +78,6 @@ export class Mirror {
           .execute();
         // queued/unknown -> in_flight leaves the record's status as it was (pending): nothing to derive again.
         s.note(op.connection_id, [op.record_id]);
-        s.opFate({ opId, connectionId: op.connection_id, recordId: op.record_id, kind: op.kind, remoteId: op.remote_id, event: 'op_sent', detail: op.type });
         claimed.push(opId);
       }
       return claimed;
@@ -139,8 +138,12 @@ export class Mirror {
   async requeue(opIds: readonly number[], nextAttemptAt: number, error: string | null, mayHaveApplied: boolean): Promise<void> {
     await this.write(async (s) => {
       for (const opId of opIds) {
-        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id']).where('id', '=', opId).executeTakeFirst();
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'kind', 'remote_id', 'state']).where('id', '=', opId).executeTakeFirst();
         if (!op) continue;
+        // Sent, and no answer came: the history says so (a send that never left is not an event).
+        if (mayHaveApplied && op.state === 'in_flight') {
+          s.opFate({ opId, connectionId: op.connection_id, recordId: op.record_id, kind: op.kind, remoteId: op.remote_id, event: 'op_sent', detail: error });
+        }
         await requeueOp(s, opId, nextAttemptAt, error, mayHaveApplied);
         s.touch(op.connection_id, op.record_id);
       }
