@@ -46,7 +46,12 @@ export class Mirror {
     private readonly db: Db,
     connections: ConnectionStore,
   ) {
-    this.edits = new LocalEdits(db, connections, (fn) => this.write(fn, true));
+    this.edits = new LocalEdits(
+      db,
+      connections,
+      (fn) => this.write(fn, true),
+      (fn) => this.rehearse(fn),
+    );
   }
 
   onChange(listener: (change: MirrorChange) => void): () => void {
@@ -184,6 +189,23 @@ export class Mirror {
     });
     this.announce(scope, local);
     return result;
+  }
+
+  /** A write's checks without its effect: runs `fn` in a transaction, then rolls it back (and announces nothing). */
+  private async rehearse<T>(fn: (s: WriteScope) => Promise<T>): Promise<T> {
+    const rollback = Symbol('rehearsal');
+    let value!: T;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const scope = new WriteScope(trx);
+        value = await fn(scope);
+        await scope.finish();
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return value;
   }
 
   private announce(s: WriteScope, local: boolean): void {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ApprovalDto } from '../../../src-shared/contract/approvals';
-import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
+import type { RecordDetailDto, RecordSort, RecordSummaryDto } from '../../../src-shared/contract/records';
 import { toCsv } from '../../../src-shared/domain/csv';
 import { kindProfile } from '../../../src-shared/domain/remotes';
 import type { RecordKind, RecordStatus, SystemId } from '../../../src-shared/domain/record-kinds';
@@ -9,12 +9,14 @@ import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
 import { toDto } from '../outbox/outbox-queries';
+import { orderedBy } from './record-sort';
 
 export interface ListFilter {
   text: string;
   kind?: RecordKind;
   connectionId?: string;
   status?: RecordStatus;
+  sort?: RecordSort;
   offset: number;
   limit: number;
 }
@@ -38,6 +40,8 @@ const SUMMARY_COLUMNS = [
   'r.remote_id',
   'r.title',
   'r.subtitle',
+  'r.vendor',
+  'r.serial',
   'r.status',
   'r.editable',
   'r.deleted',
@@ -52,6 +56,8 @@ type Row = {
   remote_id: string | null;
   title: string;
   subtitle: string;
+  vendor: string;
+  serial: string;
   status: string;
   editable: number;
   deleted: number;
@@ -67,6 +73,8 @@ function toSummary(r: Row): RecordSummaryDto {
     remoteId: r.remote_id,
     title: r.title,
     subtitle: r.subtitle,
+    vendor: r.vendor,
+    serial: r.serial,
     status: r.status as RecordStatus,
     editable: r.editable === 1,
     deleted: r.deleted === 1,
@@ -85,10 +93,7 @@ export class RecordQueries {
     if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
     if (filter.status) base = base.where('r.status', '=', filter.status);
     if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
-    const items = await base
-      .select(SUMMARY_COLUMNS)
-      .orderBy(sql`r.title COLLATE NOCASE`)
-      .orderBy('r.id')
+    const items = await orderedBy(base.select(SUMMARY_COLUMNS), filter.sort)
       .limit(filter.limit)
       .offset(filter.offset)
       .execute();
@@ -107,7 +112,7 @@ export class RecordQueries {
     const rows = await this.db
       .selectFrom('records as r')
       .innerJoin('connections as c', 'c.id', 'r.connection_id')
-      .select([...SUMMARY_COLUMNS, 'r.serial'])
+      .select(SUMMARY_COLUMNS)
       .where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`)
       .where((eb) => eb.or([eb(sql`lower(r.remote_id)`, '=', c), eb(sql`lower(r.serial)`, '=', c), eb(sql`lower(r.title)`, '=', c)]))
       .orderBy(sql`r.title COLLATE NOCASE`)
