@@ -8,6 +8,7 @@ import { OutboxQueries } from '../../src-main/core/outbox/outbox-queries';
 import { RecordQueries } from '../../src-main/core/records/record-queries';
 import { fileModeOnlyCipher, SecretStore } from '../../src-main/core/secrets/secret-store';
 import type { RemoteRecord } from '../../src-main/connectors/connector';
+import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { tempDir } from '../integration/harness';
 
 /**
@@ -163,5 +164,20 @@ describe('a bulk edit in the mirror', () => {
     const outcome = await mirror.edits.updateMany([ids['Scope A']!, 'no-such-record'], { category_id: 2 }, true);
     expect(outcome.refused).toEqual([expect.objectContaining({ id: 'no-such-record', code: 'not_found' })]);
     expect(outcome.changed.map((r) => r.title)).toEqual(['Scope A']);
+  });
+});
+
+describe('the fields offered for bulk edits', () => {
+  it('are fields of their kind that can be set (not read-only, not create-only), of kinds that can be changed', () => {
+    const offered = Object.values(SYSTEM_PROFILES).flatMap((p) => (p?.kinds ?? []).map((k) => ({ p: p!, k })));
+    expect(offered.some(({ k }) => (k.bulkFields ?? []).length > 0)).toBe(true);
+    for (const { p, k } of offered) {
+      for (const name of k.bulkFields ?? []) {
+        const spec = k.fields.find((f) => f.name === name);
+        expect(spec, `${p.system}/${k.kind}: ${name}`).toBeDefined();
+        expect(spec!.readOnly || spec!.createOnly, `${p.system}/${k.kind}: ${name}`).toBeFalsy();
+        expect(k.canUpdate, `${p.system}/${k.kind}`).toBe(true);
+      }
+    }
   });
 });

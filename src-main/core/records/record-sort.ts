@@ -7,7 +7,7 @@ import type { RecordStatus } from '../../../src-shared/domain/record-kinds';
  * The records list's order, in SQL, so a sorted view of 100k records still pages (only the page
  * on screen is read). Columns sort by what the user sees: systems and kinds by their labels,
  * statuses by urgency, ids numerically where they are numbers; empty values go last either way.
- * Ties are broken by id, so pages never overlap.
+ * Ties go by name, then by id, so pages never overlap.
  */
 
 /** Most urgent first: what needs the technician, then what waits, then what is done. */
@@ -53,6 +53,8 @@ export function orderedBy<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, 
   const dir = sql.raw(sort.dir === 'desc' ? 'DESC' : 'ASC');
   let ordered = blank ? q.orderBy(sql`${blank}`) : q;
   for (const key of keys) ordered = ordered.orderBy(sql`${key} ${dir}`);
-  // The same direction as the keys: the title index serves the default order either way.
-  return ordered.orderBy(sql`r.id ${dir}`);
+  // By title, the same direction for the id: the title index serves that order either way.
+  if (sort.by === 'title') return ordered.orderBy(sql`r.id ${dir}`);
+  // Within a system, a status..., by name.
+  return ordered.orderBy(sql`r.title COLLATE NOCASE`).orderBy(sql`r.id`);
 }
