@@ -8,7 +8,6 @@ import { fromFormValues, toFormValue, type FormValue } from '../lib/form-values'
 import { kindLabel, plural, systemLabel } from '../lib/format';
 import { useBulkSelection } from '../stores/bulk-selection';
 import { connectionName, useConnections, usePickLists } from '../stores/connections';
-import { useRecords } from '../stores/records';
 import { useUi } from '../stores/ui';
 import { FieldInput } from './FieldInput';
 
@@ -95,7 +94,6 @@ export function BulkEditPanel() {
 function FieldEdit({ field, ticked, onClose }: { field: BulkField; ticked: RecordSummaryDto[]; onClose(): void }) {
   const connections = useConnections((s) => s.connections);
   const pick = usePickLists(field.connectionId ?? '');
-  const epoch = useRecords((s) => s.epoch);
   const drop = useBulkSelection((s) => s.drop);
   const { spec } = field;
   const [value, setValue] = useState<FormValue>(() => toFormValue(spec, undefined));
@@ -103,6 +101,8 @@ function FieldEdit({ field, ticked, onClose }: { field: BulkField; ticked: Recor
   const [previewError, setPreviewError] = useState<string | null>(null);
   const [applying, setApplying] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  // Bumped after an apply: the preview is asked again (the records now have the value).
+  const [round, setRound] = useState(0);
 
   const inScope = ticked.filter((r) => appliesTo(field, r));
   const outOfScope: Refusal[] = ticked.filter((r) => !appliesTo(field, r)).map((r) => ({ id: r.id, title: r.title, reason: whyNotInScope(field, r, connections) }));
@@ -112,9 +112,9 @@ function FieldEdit({ field, ticked, onClose }: { field: BulkField; ticked: Recor
   const blank = patch[spec.name] === '' || patch[spec.name] === null || patch[spec.name] === undefined;
   // A required field has no "clear it" to preview: first a value.
   const waiting = Boolean(spec.required && blank);
-  const requestKey = JSON.stringify([inScope.map((r) => r.id), patch, epoch]);
+  const requestKey = JSON.stringify([inScope.map((r) => r.id), patch, round]);
 
-  // What the edit would do, asked again whenever the value, the ticked records or the mirror change.
+  // What the edit would do, asked again whenever the value or the ticked records change, and after applying it.
   useEffect(() => {
     if (inputErrors || waiting || inScope.length === 0) return;
     let current = true;
@@ -155,6 +155,7 @@ function FieldEdit({ field, ticked, onClose }: { field: BulkField; ticked: Recor
       setResult({ ok: false, message: errorMessage(error) });
     } finally {
       setApplying(false);
+      setRound((n) => n + 1);
     }
   };
 
