@@ -29,13 +29,18 @@ const INTERACTIVE = [
  * Short texts that name something (buttons, labels, badges, counters, column headers): they must
  * stay on one line. Remote text (record titles) is data, not a label: it may wrap.
  */
-const LABELS = ['h1', 'h2', 'h3', 'button', 'label', 'legend', 'summary', 'th', '[role="columnheader"]', '.badge', '.tab', '.counter', '.chip', '.field-label', '.filter label', '.op-state', 'dt', 'kbd'].join(',');
+const LABELS = ['h1', 'h2', 'h3', 'button', 'label', 'legend', 'summary', 'th', '[role="columnheader"]', '.badge', '.tab', '.counter', '.chip', '.field-label', '.filter label', 'dt', 'kbd'].join(',');
+/**
+ * Our phrases that may take two lines where room is short, but only between words (states in the
+ * queue). So may a label that is a sentence (more than five words, e.g. a checkbox's).
+ */
+const PHRASES = ['.op-state'].join(',');
 
 export type Check = 'size' | 'overflow' | 'wrap';
 
 /** One line per offender of each check asked for. */
 export async function layoutOffenders(page: Page, checks: readonly Check[] = ['size', 'overflow', 'wrap']): Promise<string[]> {
-  const found = await page.evaluate(inPage, { checks: [...checks], INTERACTIVE, LABELS, GLOVE });
+  const found = await page.evaluate(inPage, { checks: [...checks], INTERACTIVE, LABELS, PHRASES, GLOVE });
   return found;
 }
 
@@ -52,9 +57,22 @@ export const wrapOffenders = (page: Page) => layoutOffenders(page, ['wrap']);
  *   lies inside the window and inside every box that clips it (vertical scroll areas excepted),
  *   and no label, button, select or hint is too narrow for its own text; no ellipsis but on
  *   remote data.
- * - wrap: labels, buttons, badges and headers stay on one line.
+ * - wrap: labels, buttons, badges and headers stay on one line; no word of a label or phrase of
+ *   ours is broken across lines.
  */
-function inPage({ checks, INTERACTIVE, LABELS, GLOVE }: { checks: Check[]; INTERACTIVE: string; LABELS: string; GLOVE: { targetMin: number; targetMain: number; textMin: number } }): string[] {
+function inPage({
+  checks,
+  INTERACTIVE,
+  LABELS,
+  PHRASES,
+  GLOVE,
+}: {
+  checks: Check[];
+  INTERACTIVE: string;
+  LABELS: string;
+  PHRASES: string;
+  GLOVE: { targetMin: number; targetMain: number; textMin: number };
+}): string[] {
   const out: string[] = [];
   const visible = (el: Element): boolean => {
     if (el.closest('.visually-hidden, [hidden], template')) return false;
@@ -175,27 +193,47 @@ function inPage({ checks, INTERACTIVE, LABELS, GLOVE }: { checks: Check[]; INTER
   }
 
   if (checks.includes('wrap')) {
-    for (const el of labels) {
-      if (remote(el)) continue;
-      const rects: DOMRect[] = [];
-      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        if (!node.textContent?.trim() || (node.parentElement && !visible(node.parentElement))) continue;
-        const range = document.createRange();
-        range.selectNodeContents(node);
-        for (const r of range.getClientRects()) if (r.width > 0.5 && r.height > 0) rects.push(r);
-      }
-      rects.sort((a, b) => a.top - b.top);
+    /** How many lines these boxes of text take: a box below the line above (no vertical overlap) starts a new one. */
+    const lineCount = (rects: DOMRect[]) => {
       let lines = 0;
       let bottom = -Infinity;
-      for (const r of rects) {
-        // A piece of text below the line above (no vertical overlap) starts a new line.
+      for (const r of [...rects].filter((r) => r.width > 0.5 && r.height > 0).sort((a, b) => a.top - b.top)) {
         if (r.top >= bottom - 1) {
           lines++;
           bottom = r.bottom;
         } else bottom = Math.max(bottom, r.bottom);
       }
-      if (lines > 1) out.push(`${describe(el)} wraps onto ${lines} lines`);
+      return lines;
+    };
+    const textNodes = (el: Element) => {
+      const nodes: Text[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        if (node.textContent?.trim() && node.parentElement && visible(node.parentElement)) nodes.push(node as Text);
+      }
+      return nodes;
+    };
+    const phrases = [...document.querySelectorAll(PHRASES)].filter(visible);
+    for (const el of [...labels, ...phrases]) {
+      if (remote(el)) continue;
+      const nodes = textNodes(el);
+      const sentence = (el.textContent ?? '').trim().split(/\s+/).length > 5;
+      if (!el.matches(PHRASES) && !sentence) {
+        const lines = lineCount(nodes.flatMap((n) => {
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          return [...range.getClientRects()];
+        }));
+        if (lines > 1) out.push(`${describe(el)} wraps onto ${lines} lines`);
+      }
+      for (const n of nodes) {
+        for (const word of n.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(n, word.index);
+          range.setEnd(n, word.index + word[0].length);
+          if (lineCount([...range.getClientRects()]) > 1) out.push(`${describe(el)}: the word “${word[0]}” is broken across lines`);
+        }
+      }
     }
   }
   return out;
