@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { RecordSummaryDto } from '../../src-shared/contract';
+import type { RecordSort, RecordSummaryDto } from '../../src-shared/contract';
 import type { RecordKind, RecordStatus } from '../../src-shared/domain/record-kinds';
 import { client, errorMessage } from '../core/client';
 
@@ -10,6 +10,8 @@ export interface RecordsQuery {
   kind?: RecordKind;
   connectionId?: string;
   status?: RecordStatus;
+  /** The table's order (also the list's); by title when absent. Sorted by the core, so pages stay pages. */
+  sort?: RecordSort;
 }
 
 interface Page {

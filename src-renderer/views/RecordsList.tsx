@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { RECORD_KINDS, RECORD_STATUSES, type RecordKind, type RecordStatus } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
@@ -12,16 +11,23 @@ import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { shown } from '../lib/bidi';
+import { useBulkSelection, viewKey } from '../stores/bulk-selection';
+import { BulkEditBar } from './BulkEditBar';
+import { ColumnPicker, RecordsTable } from './RecordsTable';
+import { RowCheck } from './RowCheck';
+import { useRecordRows } from './useRecordRows';
 
 const ROW_HEIGHT = 68;
 const SEARCH_DEBOUNCE_MS = 200;
 
 export function RecordsList() {
+  const layout = useUi((s) => s.recordsLayout);
   return (
     <section className="list-pane" aria-label="Records">
       <SearchAndFilters />
       <ResultCount />
-      <VirtualRows />
+      <BulkEditBar />
+      {layout === 'table' ? <RecordsTable /> : <VirtualRows />}
     </section>
   );
 }
@@ -62,7 +68,7 @@ function SearchAndFilters() {
   const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
-      document.getElementById('records-listbox')?.focus();
+      document.getElementById(useUi.getState().recordsLayout === 'table' ? 'records-grid' : 'records-listbox')?.focus();
     } else if (e.key === 'Escape' && text) {
       e.preventDefault();
       setText('');
@@ -79,7 +85,7 @@ function SearchAndFilters() {
           <input
             ref={inputRef}
             type="search"
-            placeholder="Search by name, alternate name, notes…  ( / )"
+            placeholder="Search name, serial, notes…  ( / )"
             value={text}
             onChange={(e) => setText(e.target.value)}
             onKeyDown={onSearchKey}
@@ -134,15 +140,16 @@ function ResultCount() {
   const total = useRecords((s) => s.total);
   const query = useRecords((s) => s.query);
   const error = useRecords((s) => s.error);
+  const layout = useUi((s) => s.recordsLayout);
   const [exporting, setExporting] = useState<string | null>(null);
   const filtered = Boolean(query.text.trim() || query.kind || query.connectionId || query.status);
 
-  // Every record matching the current search and filters, not just what is loaded.
+  // Every record matching the current search and filters, not just what is loaded, in the shown order.
   const exportCsv = async () => {
     setExporting('Exporting…');
     try {
-      const { text, kind, connectionId, status } = query;
-      const reply = await client.call('records.exportCsv', { text, kind, connectionId, status });
+      const { text, kind, connectionId, status, sort } = query;
+      const reply = await client.call('records.exportCsv', { text, kind, connectionId, status, sort });
       downloadText(reply.filename, reply.csv, 'text/csv;charset=utf-8');
       setExporting(null);
     } catch (e) {
@@ -152,6 +159,7 @@ function ResultCount() {
 
   return (
     <div className="result-count">
+      {total ? <SelectAll /> : null}
       <span aria-live="polite">
         {error ? (
           <span className="error-text">Could not load records: {error}</span>
@@ -164,81 +172,66 @@ function ResultCount() {
         )}
       </span>
       {exporting ? <span className="small">{exporting}</span> : null}
-      {total ? (
-        <button type="button" className="link-button small" onClick={() => void exportCsv()} title="Save every matching record as a CSV file">
-          Export CSV
-        </button>
-      ) : null}
+      <span className="result-actions">
+        <LayoutSwitch />
+        {layout === 'table' ? <ColumnPicker /> : null}
+        {total ? (
+          <button type="button" className="link-button small" onClick={() => void exportCsv()} title="Save every matching record as a CSV file">
+            Export CSV
+          </button>
+        ) : null}
+      </span>
     </div>
   );
 }
 
+/** Ticks every record the search and filters show (for a bulk edit); ticked when they all are. */
+function SelectAll() {
+  const query = useRecords((s) => s.query);
+  const all = useBulkSelection((s) => s.allOf !== null && s.allOf === viewKey(query));
+  const some = useBulkSelection((s) => s.picked.size > 0);
+  const busy = useBulkSelection((s) => s.busy);
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = some && !all;
+  }, [some, all]);
+  return (
+    <label className="select-all" title="Tick every record shown, for a bulk edit">
+      <input
+        ref={ref}
+        type="checkbox"
+        checked={all}
+        disabled={busy}
+        onChange={() => (all ? useBulkSelection.getState().clear() : void useBulkSelection.getState().selectAllInView())}
+      />
+      <span className="visually-hidden">Select all in view</span>
+    </label>
+  );
+}
+
+/** List (cards) or table (sortable columns); remembered on this computer. */
+function LayoutSwitch() {
+  const layout = useUi((s) => s.recordsLayout);
+  const setLayout = useUi((s) => s.setRecordsLayout);
+  return (
+    <span className="segmented" role="group" aria-label="Show records as">
+      {(['list', 'table'] as const).map((l) => (
+        <button key={l} type="button" className="segment" aria-pressed={layout === l} onClick={() => setLayout(l)}>
+          {l === 'list' ? 'List' : 'Table'}
+        </button>
+      ))}
+    </span>
+  );
+}
+
 function VirtualRows() {
-  const loadedTotal = useRecords((s) => s.total);
-  const total = loadedTotal ?? 0;
-  const pages = useRecords((s) => s.pages);
-  const epoch = useRecords((s) => s.epoch);
-  const queryKey = useRecords((s) => s.queryKey);
-  const ensure = useRecords((s) => s.ensure);
+  const { loadedTotal, pages, items, virtualizer, scrollRef, active, activeRow, open, onKeyDown } = useRecordRows(ROW_HEIGHT);
   const connectionsLoaded = useConnections((s) => s.loaded);
   const hasConnections = useConnections((s) => s.connections.length > 0);
   const rowSourceOf = useRowSource();
   const selectedId = useSelection((s) => s.id);
-  const select = useSelection((s) => s.select);
-  const openForm = useUi((s) => s.openForm);
+  const picked = useBulkSelection((s) => s.picked);
   const show = useUi((s) => s.show);
-  const [active, setActive] = useState(0);
-  const parentRef = useRef<HTMLDivElement>(null);
-
-  const virtualizer = useVirtualizer({
-    count: total,
-    getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-    useFlushSync: false,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? 0;
-
-  useEffect(() => {
-    ensure(first, last);
-  }, [first, last, epoch, queryKey, total, ensure]);
-
-  // A new query starts at the top.
-  useEffect(() => {
-    setActive(0);
-    virtualizer.scrollToOffset(0);
-  }, [queryKey]);
-
-  const open = (index: number) => {
-    const row = rowAt(useRecords.getState().pages, index);
-    if (!row) return;
-    setActive(index);
-    openForm(null);
-    void select(row.id);
-  };
-
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (total === 0) return;
-    let next = active;
-    if (e.key === 'ArrowDown') next = Math.min(total - 1, active + 1);
-    else if (e.key === 'ArrowUp') next = Math.max(0, active - 1);
-    else if (e.key === 'PageDown') next = Math.min(total - 1, active + 10);
-    else if (e.key === 'PageUp') next = Math.max(0, active - 10);
-    else if (e.key === 'Home') next = 0;
-    else if (e.key === 'End') next = total - 1;
-    else if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      open(active);
-      return;
-    } else return;
-    e.preventDefault();
-    setActive(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
-  };
-
-  const activeRow = rowAt(pages, active);
 
   if (connectionsLoaded && !hasConnections) {
     return (
@@ -255,10 +248,11 @@ function VirtualRows() {
   return (
     <div
       id="records-listbox"
-      ref={parentRef}
+      ref={scrollRef}
       className="rows"
       role="listbox"
       aria-label="Records list"
+      aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
       onKeyDown={onKeyDown}
@@ -277,15 +271,18 @@ function VirtualRows() {
           const isActive = item.index === active;
           const meta = rowMeta(row, rowSourceOf);
           return (
+            // Selected (aria-selected) means ticked for a bulk edit; the record shown in the pane is the current one.
             <div
               key={row.id}
               id={`row-${row.id}`}
               role="option"
-              aria-selected={row.id === selectedId}
-              className={`row${isActive ? ' row-active' : ''}${row.id === selectedId ? ' row-selected' : ''}${row.deleted ? ' row-deleted' : ''}`}
+              aria-selected={picked.has(row.id)}
+              aria-current={row.id === selectedId ? 'true' : undefined}
+              className={`row${isActive ? ' row-active' : ''}${row.id === selectedId ? ' row-selected' : ''}${picked.has(row.id) ? ' row-picked' : ''}${row.deleted ? ' row-deleted' : ''}`}
               style={style}
-              onClick={() => open(item.index)}
+              onClick={(e) => (e.shiftKey ? void useBulkSelection.getState().extendTo(item.index, row) : open(item.index))}
             >
+              <RowCheck row={row} index={item.index} />
               <div className="row-main">
                 <span className="row-title remote">{shown(row.title) || '(untitled)'}</span>
                 {row.subtitle ? <span className="row-subtitle remote">{shown(row.subtitle)}</span> : null}

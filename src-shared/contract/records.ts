@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OP_STATES } from '../domain/record-state';
-import { fieldErrors, fields, recordKind, recordStatus, systemId, uuid } from './common';
+import { contractError, fieldErrors, fields, recordKind, recordStatus, systemId, uuid } from './common';
 
 export const recordSummary = z.object({
   id: uuid,
@@ -10,6 +10,8 @@ export const recordSummary = z.object({
   remoteId: z.string().nullable(),
   title: z.string(),
   subtitle: z.string(),
+  vendor: z.string(),
+  serial: z.string(),
   status: recordStatus,
   editable: z.boolean(),
   /** Deleted here, the delete not yet acknowledged by the remote. */
@@ -66,11 +68,18 @@ export const recordDetail = recordSummary.extend({
 });
 export type RecordDetailDto = z.infer<typeof recordDetail>;
 
+/** What the records list can be ordered by (the table view's columns); without one, by title. */
+export const RECORD_SORT_KEYS = ['title', 'subtitle', 'system', 'kind', 'connection', 'remoteId', 'serial', 'vendor', 'status', 'updatedAt'] as const;
+export type RecordSortKey = (typeof RECORD_SORT_KEYS)[number];
+export const recordSort = z.object({ by: z.enum(RECORD_SORT_KEYS), dir: z.enum(['asc', 'desc']) });
+export type RecordSort = z.infer<typeof recordSort>;
+
 export const listQuery = z.object({
   text: z.string().max(200).default(''),
   kind: recordKind.optional(),
   connectionId: uuid.optional(),
   status: recordStatus.optional(),
+  sort: recordSort.optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(500).default(100),
 });
@@ -91,6 +100,19 @@ export const resolveConflictRequest = z
 
 /** Why a change was made, in the user's words (kept in the history). */
 const changeReason = z.string().trim().max(2_000);
+
+/** The most records one bulk edit takes (one transaction: a few milliseconds per record). */
+export const BULK_EDIT_MAX = 2_000;
+
+const bulkRecord = z.object({ id: uuid, title: z.string() });
+/** Where each record of a bulk edit stands: it changes, it already has the values, or it cannot take them (and why). */
+export const bulkEditOutcome = z.object({
+  changed: z.array(bulkRecord),
+  unchanged: z.array(bulkRecord),
+  refused: z.array(bulkRecord.extend({ code: contractError.shape.code, reason: z.string(), fieldErrors: fieldErrors.optional() })),
+});
+export type BulkEditOutcome = z.infer<typeof bulkEditOutcome>;
+
 
 export const recordsContract = {
   'records.list': {
@@ -114,6 +136,20 @@ export const recordsContract = {
   'records.resolveConflict': { request: resolveConflictRequest, reply: recordDetail },
   /** Forgets the server's refusal of writes through the record's choice (e.g. after being made a contributor of the setup). */
   'records.clearWriteRefusal': { request: z.object({ id: uuid }), reply: recordDetail },
+  /**
+   * The same fields set on many records, all or nothing in one transaction: if any record cannot
+   * take them, nothing changes and the error names which. Each record gets its own queued change,
+   * merged with what it already has queued as a single edit would be. `dryRun` answers what would
+   * happen (the same checks) and changes nothing.
+   */
+  'records.updateMany': {
+    request: z.object({
+      ids: z.array(uuid).min(1).max(BULK_EDIT_MAX).refine((ids) => new Set(ids).size === ids.length, 'Each record may be named only once.'),
+      fields: fields.refine((f) => Object.keys(f).length > 0, 'Name at least one field to set.'),
+      dryRun: z.boolean().default(false),
+    }),
+    reply: bulkEditOutcome,
+  },
   /** Every record matching the query (not just a page), as CSV text for the user to save. */
   'records.exportCsv': {
     request: listQuery.omit({ offset: true, limit: true }),

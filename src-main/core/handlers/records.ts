@@ -15,6 +15,7 @@ export function recordHandlers(d: HandlerDeps): AreaHandlers<RecordMethods> {
       await edits.update(req.id, req.fields, req.reason || null);
       return d.queries.get(req.id);
     },
+    'records.updateMany': (req) => edits.updateMany(req.ids, req.fields, req.dryRun),
     'records.delete': async (req) => {
       const reason = req.reason || null;
       if (!reason && (await d.settings.historyPolicy()).requireReasonForDelete) {

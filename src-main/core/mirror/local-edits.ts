@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { changedFields } from '../../../src-shared/domain/field-diff';
+import type { BulkEditOutcome } from '../../../src-shared/contract/records';
 import { choiceProblems, type FieldChoice, resolveByField } from '../../../src-shared/domain/merge';
-import type { Fields, RecordKind } from '../../../src-shared/domain/record-kinds';
+import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import { mayHaveReachedRemote } from '../../../src-shared/domain/record-state';
-import { kindProfile, systemProfile, writeScopeOf } from '../../../src-shared/domain/remotes';
+import { kindProfile, systemProfile, type KindProfile, writeScopeOf } from '../../../src-shared/domain/remotes';
 import type { ConnectionStore } from '../connections/connection-store';
 import { UserFacingError } from '../errors';
 import { nowIso, parseFields } from '../json';
@@ -14,6 +15,79 @@ import { clearWriteRefused, refusedScopeOfRecord } from './write-access';
 import type { WriteScope } from './write-scope';
 
 export type RunWrite = <T>(fn: (s: WriteScope) => Promise<T>) => Promise<T>;
+
+interface PreparedUpdate {
+  id: string;
+  title: string;
+  system: SystemId;
+  profile: KindProfile;
+  /** The whole record after the patch, validated. */
+  fields: Fields;
+}
+
+/**
+ * What an update needs, read and checked: the record may be edited (`recordState`), its system
+ * can change it, and the patched record passes the remote's rules. `strict`: each patched field
+ * must be one of the kind's fields that can be set (a bulk edit's patch names fields of one kind).
+ */
+async function prepareUpdate(db: Db, systemOf: (connectionId: string) => Promise<SystemId>, id: string, patch: Fields, strict = false): Promise<PreparedUpdate> {
+  const before = await editableRecord(db, id, 'edit');
+  const system = await systemOf(before.connection_id);
+  const kind = before.kind as RecordKind;
+  const profile = kindProfile(system, kind);
+  if (!profile.canUpdate) {
+    throw new UserFacingError('read_only', `${systemProfile(system).label} has no way to change ${kind} records, so BenchSync shows them read-only.`);
+  }
+  if (strict) {
+    const foreign = Object.keys(patch).filter((name) => !profile.fields.some((f) => f.name === name && !f.readOnly));
+    if (foreign.length > 0) {
+      throw new UserFacingError('invalid_request', `${systemProfile(system).label} ${profile.label.toLowerCase()} records have no field ${foreign.map((f) => `“${f}”`).join(', ')} that can be set.`);
+    }
+  }
+  const fields = await validateFields(db, before.connection_id, system, kind, { ...parseFields(before.fields), ...patch }, parseFields(before.fields));
+  return { id, title: before.title, system, profile, fields };
+}
+
+/** Writes a prepared update and queues its op; false when the record already had those values. */
+async function writeUpdate(s: WriteScope, { id, system, profile, fields }: PreparedUpdate): Promise<boolean> {
+  const kind = profile.kind;
+  const rec = await editableRecord(s.db, id, 'edit');
+  const current = parseFields(rec.fields);
+  const changed = changedFields(current, fields);
+  if (Object.keys(changed).length === 0) return false;
+  await checkCreateOnly(s.db, rec, profile, current, fields);
+  await checkUnique(s.db, rec.connection_id, profile, fields, current, id);
+  const base = parseFields(rec.base_fields);
+  const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
+  const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
+  await s.db.updateTable('records').set({ ...summaryColumns(system, kind, fields), proposal: null }).where('id', '=', id).execute();
+  const queued = await s.db.selectFrom('outbox').select('id').where('record_id', '=', id).executeTakeFirst();
+  if (rec.remote_id === null && !queued) {
+    // A rejected Add never became live: resubmitting it is a new create.
+    await enqueue(s, key, { type: 'create', payload: fields, base: {} });
+  } else {
+    await enqueue(s, key, { type: 'update', payload: changed, base: changedBase });
+  }
+  return true;
+}
+
+/** A refusal in a few words for a list of records: the message, with the fields' own messages when it is a validation error. */
+function refusalReason(error: UserFacingError): string {
+  const fieldMessages = Object.values(error.fieldErrors ?? {}).flat();
+  return fieldMessages.length > 0 ? fieldMessages.join(' ') : error.message;
+}
+
+/** Names (up to a few) the records that could not take a bulk edit. */
+function bulkRefusal(outcome: BulkEditOutcome): UserFacingError {
+  const { refused } = outcome;
+  const shown = refused.slice(0, 5).map((r) => `“${r.title || r.id}”: ${r.reason}`);
+  const more = refused.length > shown.length ? ` And ${refused.length - shown.length} more.` : '';
+  const total = outcome.changed.length + outcome.unchanged.length + refused.length;
+  return new UserFacingError(
+    refused.every((r) => r.code === 'read_only') ? 'read_only' : refused.some((r) => r.code === 'validation') ? 'validation' : 'conflict',
+    `Nothing was changed: ${refused.length} of ${total} records cannot take this edit. ${shown.join(' ')}${more}`,
+  );
+}
 
 /**
  * The technician's edits: each writes the mirror row and its outbox entry in ONE transaction,
@@ -26,6 +100,8 @@ export class LocalEdits {
     private readonly db: Db,
     private readonly connections: ConnectionStore,
     private readonly write: RunWrite,
+    /** Runs like `write`, then rolls back: nothing is kept or announced. */
+    private readonly rehearse: RunWrite,
   ) {}
 
   async create(connectionId: string, kind: RecordKind, input: Fields): Promise<string> {
@@ -65,33 +141,43 @@ export class LocalEdits {
   }
 
   async update(id: string, patch: Fields, reason: string | null = null): Promise<void> {
-    const before = await editableRecord(this.db, id, 'edit');
-    const system = await this.connections.system(before.connection_id);
-    const kind = before.kind as RecordKind;
-    const profile = kindProfile(system, kind);
-    if (!profile.canUpdate) {
-      throw new UserFacingError('read_only', `${systemProfile(system).label} has no way to change ${kind} records, so BenchSync shows them read-only.`);
-    }
-    const fields = await validateFields(this.db, before.connection_id, system, kind, { ...parseFields(before.fields), ...patch }, parseFields(before.fields));
-    await this.write(async (s) => {
+    const update = await prepareUpdate(this.db, (c) => this.connections.system(c), id, patch);
+    await this.write((s) => {
       s.reason = reason;
-      const rec = await editableRecord(s.db, id, 'edit');
-      const current = parseFields(rec.fields);
-      const changed = changedFields(current, fields);
-      if (Object.keys(changed).length === 0) return;
-      await checkCreateOnly(s.db, rec, profile, current, fields);
-      await checkUnique(s.db, rec.connection_id, profile, fields, current, id);
-      const base = parseFields(rec.base_fields);
-      const changedBase = Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null]));
-      const key = { connectionId: rec.connection_id, recordId: id, kind, remoteId: rec.remote_id };
-      await s.db.updateTable('records').set({ ...summaryColumns(system, kind, fields), proposal: null }).where('id', '=', id).execute();
-      const queued = await s.db.selectFrom('outbox').select('id').where('record_id', '=', id).executeTakeFirst();
-      if (rec.remote_id === null && !queued) {
-        // A rejected Add never became live: resubmitting it is a new create.
-        await enqueue(s, key, { type: 'create', payload: fields, base: {} });
-      } else {
-        await enqueue(s, key, { type: 'update', payload: changed, base: changedBase });
+      return writeUpdate(s, update);
+    });
+  }
+
+  /**
+   * The same patch on many records in ONE transaction, each checked and queued exactly as
+   * `update` does (its own op, merged with what it has queued). All or nothing: when any record
+   * cannot take it, nothing is written and the error names them. `dryRun` runs every check in
+   * a transaction that is rolled back, and says what would happen.
+   */
+  async updateMany(ids: readonly string[], patch: Fields, dryRun: boolean): Promise<BulkEditOutcome> {
+    const attempt = async (s: WriteScope): Promise<BulkEditOutcome> => {
+      s.source = 'bulk_edit';
+      const outcome: BulkEditOutcome = { changed: [], unchanged: [], refused: [] };
+      for (const id of ids) {
+        let title = '';
+        try {
+          const update = await prepareUpdate(s.db, (c) => s.system(c), id, patch, true);
+          title = update.title;
+          (await writeUpdate(s, update)) ? outcome.changed.push({ id, title }) : outcome.unchanged.push({ id, title });
+        } catch (error) {
+          if (!(error instanceof UserFacingError)) throw error;
+          title ||= (await s.db.selectFrom('records').select('title').where('id', '=', id).executeTakeFirst())?.title ?? '';
+          outcome.refused.push({ id, title, code: error.code, reason: refusalReason(error), ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) });
+        }
       }
+      return outcome;
+    };
+    if (dryRun) return this.rehearse(attempt);
+    return this.write(async (s) => {
+      const outcome = await attempt(s);
+      // Throwing rolls the whole transaction back: the records that could take the edit are not changed either.
+      if (outcome.refused.length > 0) throw bulkRefusal(outcome);
+      return outcome;
     });
   }
 

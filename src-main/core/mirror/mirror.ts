@@ -50,7 +50,12 @@ export class Mirror {
     connections: ConnectionStore,
     private readonly actor: HistoryActor = { osUser: 'unknown', accountOf: () => null },
   ) {
-    this.edits = new LocalEdits(db, connections, (fn) => this.write(fn, true));
+    this.edits = new LocalEdits(
+      db,
+      connections,
+      (fn) => this.write(fn, true),
+      (fn) => this.rehearse(fn),
+    );
   }
 
   onChange(listener: (change: MirrorChange) => void): () => void {
@@ -215,6 +220,23 @@ export class Mirror {
     });
     this.announce(scope, local);
     return result;
+  }
+
+  /** A write's checks without its effect: runs `fn` in a transaction, then rolls it back (and announces nothing). */
+  private async rehearse<T>(fn: (s: WriteScope) => Promise<T>): Promise<T> {
+    const rollback = Symbol('rehearsal');
+    let value!: T;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const scope = new WriteScope(trx, this.actor, 'bulk_edit');
+        value = await fn(scope);
+        await scope.finish();
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return value;
   }
 
   private announce(s: WriteScope, local: boolean): void {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ApprovalDto } from '../../../src-shared/contract/approvals';
-import type { RecordDetailDto, RecordSummaryDto } from '../../../src-shared/contract/records';
+import type { RecordDetailDto, RecordSort, RecordSummaryDto } from '../../../src-shared/contract/records';
 import { toCsv } from '../../../src-shared/domain/csv';
 import { refusedScopeOf } from '../../../src-shared/domain/record-state';
 import { kindProfile, writeScopeOf } from '../../../src-shared/domain/remotes';
@@ -10,12 +10,14 @@ import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
 import { toDto } from '../outbox/outbox-queries';
+import { orderedBy } from './record-sort';
 
 export interface ListFilter {
   text: string;
   kind?: RecordKind;
   connectionId?: string;
   status?: RecordStatus;
+  sort?: RecordSort;
   offset: number;
   limit: number;
 }
@@ -39,6 +41,8 @@ const SUMMARY_COLUMNS = [
   'r.remote_id',
   'r.title',
   'r.subtitle',
+  'r.vendor',
+  'r.serial',
   'r.status',
   'r.editable',
   'r.deleted',
@@ -53,6 +57,8 @@ type Row = {
   remote_id: string | null;
   title: string;
   subtitle: string;
+  vendor: string;
+  serial: string;
   status: string;
   editable: number;
   deleted: number;
@@ -68,6 +74,8 @@ function toSummary(r: Row): RecordSummaryDto {
     remoteId: r.remote_id,
     title: r.title,
     subtitle: r.subtitle,
+    vendor: r.vendor,
+    serial: r.serial,
     status: r.status as RecordStatus,
     editable: r.editable === 1,
     deleted: r.deleted === 1,
@@ -86,10 +94,7 @@ export class RecordQueries {
     if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
     if (filter.status) base = base.where('r.status', '=', filter.status);
     if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
-    const items = await base
-      .select(SUMMARY_COLUMNS)
-      .orderBy(sql`r.title COLLATE NOCASE`)
-      .orderBy('r.id')
+    const items = await orderedBy(base.select(SUMMARY_COLUMNS), filter.sort)
       .limit(filter.limit)
       .offset(filter.offset)
       .execute();
@@ -108,7 +113,7 @@ export class RecordQueries {
     const rows = await this.db
       .selectFrom('records as r')
       .innerJoin('connections as c', 'c.id', 'r.connection_id')
-      .select([...SUMMARY_COLUMNS, 'r.serial'])
+      .select(SUMMARY_COLUMNS)
       .where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`)
       .where((eb) => eb.or([eb(sql`lower(r.remote_id)`, '=', c), eb(sql`lower(r.serial)`, '=', c), eb(sql`lower(r.title)`, '=', c)]))
       .orderBy(sql`r.title COLLATE NOCASE`)

@@ -158,6 +158,7 @@ export const brainstemConsumableProfile: KindProfile = {
   canCreate: true,
   canUpdate: true,
   canDelete: true,
+  bulkFields: ['supplier'],
   deleteRequiresSetting: 'reviewer',
   uniqueFields: { name: CONSUMABLE_NAME_TAKEN },
   fields: [

@@ -128,6 +128,7 @@ export const brainstemEquipmentProfile: KindProfile = {
   canCreate: true,
   canUpdate: true,
   canDelete: true,
+  bulkFields: ['setup'],
   fields: [
     { name: 'name', label: 'Name', input: 'text', help: 'A descriptive name, e.g. “Two-photon rig”.' },
     {

@@ -117,6 +117,7 @@ export const cannlyticsProfile: SystemProfile = {
       canCreate: true,
       canUpdate: true,
       canDelete: true,
+      bulkFields: ['area_name', 'area_id', 'calibrated_at', 'calibrated_by', 'initials'],
       remoteKeyField: 'instrument_id',
       proposeRemoteKey: proposeInstrumentId,
       fields: [

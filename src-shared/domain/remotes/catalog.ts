@@ -103,6 +103,7 @@ export const catalogProfile: SystemProfile = {
       canCreate: true,
       canUpdate: true,
       canDelete: true,
+      bulkFields: ['category_id'],
       fields: [
         { name: 'name', label: 'Name', input: 'text', required: true, maxLength: CATALOG_LIMITS.name },
         { name: 'category_id', label: 'Category', input: 'select', required: true, options: { source: 'categories', invalid: 'An invalid category ID was provided.' } },

@@ -158,6 +158,12 @@ export interface KindProfile {
   summarize(fields: Fields): RecordSummary;
   quickActions?: readonly QuickAction[];
   /**
+   * Fields a technician sets on many records at once (where they are, their setup, when they were
+   * calibrated): offered by the records list's bulk edit, in this order. Each is one of `fields`,
+   * neither read-only nor create-only.
+   */
+  bulkFields?: readonly string[];
+  /**
    * Where the client chooses the remote id (e.g. Cannlytics' `instrument_id`): the field holding
    * it. Main keeps it unique among the connection's records of this kind, and the connector
    * reports it back as the remote id once the create is acknowledged. Its spec is `createOnly`.
