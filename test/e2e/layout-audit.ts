@@ -56,7 +56,7 @@ export const wrapOffenders = (page: Page) => layoutOffenders(page, ['wrap']);
  * - overflow: the page never scrolls either way, no box scrolls sideways, every control and label
  *   lies inside the window and inside every box that clips it (vertical scroll areas excepted),
  *   and no label, button, select or hint is too narrow for its own text; no ellipsis but on
- *   remote data.
+ *   remote data, or on text whose whole is its tooltip (the one-row status bar).
  * - wrap: labels, buttons, badges and headers stay on one line; no word of a label or phrase of
  *   ours is broken across lines.
  */
@@ -151,7 +151,9 @@ function inPage({
       if ((style.overflowX === 'auto' || style.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1) {
         out.push(`${describe(el)} scrolls sideways: ${el.scrollWidth} px of content in ${el.clientWidth} px`);
       }
-      if (style.textOverflow === 'ellipsis' && !remote(el) && el.scrollWidth > el.clientWidth + 1) {
+      // Cut short only where the whole text is one hover away (its title), as the status bar's
+      // chips and messages are (which must stay on one row; the Connections view says it all).
+      if (style.textOverflow === 'ellipsis' && !remote(el) && !el.getAttribute('title') && el.scrollWidth > el.clientWidth + 1) {
         out.push(`${describe(el)} is cut short with an ellipsis (${el.scrollWidth} px in ${el.clientWidth} px)`);
       }
     }
@@ -186,7 +188,7 @@ function inPage({
       } else if (el instanceof HTMLInputElement && el.placeholder && !el.value) {
         const { need, room } = textWidth(el, el.placeholder);
         if (need > room + 0.5) out.push(`${describe(el)}: its hint is cut off (${need.toFixed(0)} px of text in ${room.toFixed(0)} px)`);
-      } else if (!remote(el) && getComputedStyle(el).overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) {
+      } else if (!remote(el) && !el.getAttribute('title') && getComputedStyle(el).overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1) {
         out.push(`${describe(el)}: its text is cut off (${el.scrollWidth} px in ${el.clientWidth} px)`);
       }
     }
