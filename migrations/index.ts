@@ -5,6 +5,7 @@ import * as m0003 from './0003_proposals';
 import * as m0004 from './0004_lookup_indexes';
 import * as m0005 from './0005_op_states';
 import * as m0006 from './0006_proposal_history';
+import * as m0008 from './0008_search_index';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_lookup_indexes': m0004,
   '0005_op_states': m0005,
   '0006_proposal_history': m0006,
+  '0008_search_index': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

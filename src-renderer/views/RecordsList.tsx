@@ -13,7 +13,6 @@ import { RecordBadges } from './Badges';
 import { shown } from '../lib/bidi';
 
 const ROW_HEIGHT = 68;
-const SEARCH_DEBOUNCE_MS = 200;
 
 export function RecordsList() {
   return (
@@ -34,10 +33,10 @@ function SearchAndFilters() {
   const [text, setText] = useState(query.text);
   const inputRef = useRef<HTMLInputElement>(null);
 
+  // Every keystroke searches (no debounce): a search answers in milliseconds, and an answer
+  // overtaken by a newer keystroke is never shown (stores/records-pages.ts).
   useEffect(() => {
-    if (text === useRecords.getState().query.text) return;
-    const timer = setTimeout(() => setQuery({ text }), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    if (text !== useRecords.getState().query.text) setQuery({ text });
   }, [text, setQuery]);
 
   useEffect(() => {
@@ -125,7 +124,7 @@ function SearchAndFilters() {
 
 function ResultCount() {
   const total = useRecords((s) => s.total);
-  const query = useRecords((s) => s.query);
+  const query = useRecords((s) => s.shownQuery);
   const error = useRecords((s) => s.error);
   const [exporting, setExporting] = useState<string | null>(null);
   const filtered = Boolean(query.text.trim() || query.kind || query.connectionId || query.status);
@@ -172,6 +171,7 @@ function VirtualRows() {
   const pages = useRecords((s) => s.pages);
   const epoch = useRecords((s) => s.epoch);
   const queryKey = useRecords((s) => s.queryKey);
+  const shownKey = useRecords((s) => s.shownKey);
   const ensure = useRecords((s) => s.ensure);
   const connectionsLoaded = useConnections((s) => s.loaded);
   const hasConnections = useConnections((s) => s.connections.length > 0);
@@ -197,11 +197,11 @@ function VirtualRows() {
     ensure(first, last);
   }, [first, last, epoch, queryKey, total, ensure]);
 
-  // A new query starts at the top.
+  // A new query's answer starts at the top.
   useEffect(() => {
     setActive(0);
     virtualizer.scrollToOffset(0);
-  }, [queryKey]);
+  }, [shownKey]);
 
   const open = (index: number) => {
     const row = rowAt(useRecords.getState().pages, index);
@@ -253,6 +253,7 @@ function VirtualRows() {
       aria-label="Records list"
       tabIndex={0}
       aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
+      aria-busy={shownKey !== queryKey}
       onKeyDown={onKeyDown}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

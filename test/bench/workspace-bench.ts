@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import WebSocket from 'ws';
 import { createAppCore } from '../../src-main/core/app-core';
-import { ftsQuery } from '../../src-main/core/records/record-queries';
+import { ftsQuery } from '../../src-main/core/records/search-match';
 import { startHeadlessServer } from '../../src-main/transports/headless-server';
 import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { systemProfile } from '../../src-shared/domain/remotes';

@@ -8,6 +8,8 @@ import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
+import { choosePlan, countRecords, pageRows } from './record-page';
+import { ftsQuery, listMatch } from './search-match';
 import { toDto } from '../outbox/outbox-queries';
 
 export interface ListFilter {
@@ -17,17 +19,6 @@ export interface ListFilter {
   status?: RecordStatus;
   offset: number;
   limit: number;
-}
-
-/** Turns what the user typed into an FTS5 query: every word must match, as a prefix. */
-export function ftsQuery(text: string): string | null {
-  const words = text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 12);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(' AND ');
 }
 
 const SUMMARY_COLUMNS = [
@@ -78,22 +69,17 @@ function toSummary(r: Row): RecordSummaryDto {
 export class RecordQueries {
   constructor(private readonly db: Db) {}
 
+  /** A page of the list in title order and the exact count, read in one transaction so they agree (record-page.ts). */
   async list(filter: ListFilter): Promise<{ total: number; items: RecordSummaryDto[] }> {
-    const match = ftsQuery(filter.text);
-    let base = this.db.selectFrom('records as r').innerJoin('connections as c', 'c.id', 'r.connection_id');
-    if (filter.kind) base = base.where('r.kind', '=', filter.kind);
-    if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
-    if (filter.status) base = base.where('r.status', '=', filter.status);
-    if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
-    const items = await base
-      .select(SUMMARY_COLUMNS)
-      .orderBy(sql`r.title COLLATE NOCASE`)
-      .orderBy('r.id')
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute();
-    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { total: Number(n), items: items.map(toSummary) };
+    const match = listMatch(filter.text, filter);
+    return this.db.transaction().execute(async (trx) => {
+      const total = await countRecords(trx, match);
+      if (total === 0 || filter.offset >= total) return { total, items: [] };
+      const all = match ? await countRecords(trx, null) : total;
+      const plan = choosePlan(total, all, filter.offset, filter.limit);
+      const rows = await pageRows(trx, { match, offset: filter.offset, limit: filter.limit }, total, plan);
+      return { total, items: rows.map(toSummary) };
+    });
   }
 
   /**
