@@ -193,7 +193,7 @@ describe('records search', () => {
 
   it('every kind and status filter finds its records: the migration and search-match.ts spell the filters alike', async () => {
     await pull(catalogId, catalogRecord('1', 'Zeta one', ''));
-    const [{ id }] = (await queries.list({ text: 'zeta', offset: 0, limit: 1 })).items as [{ id: string }];
+    const { id } = (await queries.list({ text: 'zeta', offset: 0, limit: 1 })).items[0]!;
     for (const kind of RECORD_KINDS) {
       for (const status of RECORD_STATUSES) {
         // The schema under test, not the app: only this test writes the row itself.
