@@ -71,13 +71,11 @@ export class RecordQueries {
 
   /** A page of the list in title order and the exact count, read in one transaction so they agree (record-page.ts). */
   async list(filter: ListFilter): Promise<{ total: number; items: RecordSummaryDto[] }> {
-    const match = listMatch(filter.text, filter);
     return this.db.transaction().execute(async (trx) => {
-      const total = await countRecords(trx, match);
+      const total = await countRecords(trx, filter);
       if (total === 0 || filter.offset >= total) return { total, items: [] };
-      const all = match ? await countRecords(trx, null) : total;
-      const plan = choosePlan(total, all, filter.offset, filter.limit);
-      const rows = await pageRows(trx, { match, offset: filter.offset, limit: filter.limit }, total, plan);
+      const all = listMatch(filter.text, filter) ? await countRecords(trx, { text: '' }) : total;
+      const rows = await pageRows(trx, filter, total, choosePlan(total, all));
       return { total, items: rows.map(toSummary) };
     });
   }

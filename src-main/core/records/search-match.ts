@@ -1,13 +1,13 @@
 import type { RecordKind, RecordStatus } from '../../../src-shared/domain/record-kinds';
 
 /**
- * FTS5 queries against `records_fts` (migrations/0008_search_index.ts). Typed words are matched in
- * the text columns only; the `facets` column holds the list filters as tokens, so a filter is one
- * more term of the same query and the index alone answers "which records, how many".
+ * FTS5 queries against `records_fts` (migrations/0008_search_index.ts). The `facets` column holds
+ * the list filters as tokens, so a filter is one more term of the same query and the index alone
+ * answers "which records, how many". A filter token starts with U+E000, which no typed word
+ * contains (words are letters and digits), so typed words match the text columns only.
  */
 
-/** Where a typed word may match: every text column, never `facets`. */
-const TEXT_COLUMNS = '{title subtitle vendor serial notes remote_id}';
+const FACET_MARK = '\uE000';
 /** Beyond this many words the rest of the text is ignored (a pasted paragraph is not a search). */
 const MAX_WORDS = 12;
 
@@ -26,7 +26,7 @@ export function searchWords(text: string): string[] {
     .slice(0, MAX_WORDS);
 }
 
-const wordTerms = (text: string) => searchWords(text).map((w) => `${TEXT_COLUMNS} : "${w}"*`);
+const wordTerms = (text: string) => searchWords(text).map((w) => `"${w}"*`);
 
 /** Turns what the user typed into an FTS5 query: every word must match, as a prefix of a word. */
 export function ftsQuery(text: string): string | null {
@@ -36,18 +36,19 @@ export function ftsQuery(text: string): string | null {
 
 /**
  * The filters as the tokens the index holds for them; the same spelling as `facets` in
- * migrations/0008_search_index.ts (`k<kind> c<connection id without dashes> s<status without underscores>`).
+ * migrations/0008_search_index.ts (U+E000, then `k<kind>`, `c<connection id without dashes>` or
+ * `s<status without underscores>`).
  */
 export function facetTokens(filters: ListFilters): string[] {
   const tokens: string[] = [];
   if (filters.kind) tokens.push(`k${filters.kind}`);
-  if (filters.connectionId) tokens.push(`c${filters.connectionId.replaceAll('-', '')}`.toLowerCase());
+  if (filters.connectionId) tokens.push(`c${filters.connectionId.replaceAll('-', '').toLowerCase()}`);
   if (filters.status) tokens.push(`s${filters.status.replaceAll('_', '')}`);
-  return tokens;
+  return tokens.map((t) => FACET_MARK + t);
 }
 
 /** The whole list query (words and filters) as one FTS5 query; null when it has neither (every record). */
 export function listMatch(text: string, filters: ListFilters): string | null {
-  const terms = [...wordTerms(text), ...facetTokens(filters).map((t) => `facets : "${t}"`)];
+  const terms = [...wordTerms(text), ...facetTokens(filters).map((t) => `"${t}"`)];
   return terms.length === 0 ? null : terms.join(' AND ');
 }
