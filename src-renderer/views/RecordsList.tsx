@@ -34,7 +34,8 @@ function SearchAndFilters() {
   const inputRef = useRef<HTMLInputElement>(null);
 
   // Every keystroke searches (no debounce): a search answers in milliseconds, and an answer
-  // overtaken by a newer keystroke is never shown (stores/records-pages.ts).
+  // overtaken by a newer keystroke is never shown (stores/records-pages.ts). The input asks at
+  // once, before it re-renders; this catches the other ways the text changes (Escape).
   useEffect(() => {
     if (text !== useRecords.getState().query.text) setQuery({ text });
   }, [text, setQuery]);
@@ -73,7 +74,10 @@ function SearchAndFilters() {
             type="search"
             placeholder="Search by name, alternate name, notes…  ( / )"
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              setQuery({ text: e.target.value });
+            }}
             onKeyDown={onSearchKey}
             autoComplete="off"
             spellCheck={false}
