@@ -71,6 +71,7 @@ export const category = z.object({ connectionId: uuid, remoteId: z.string(), nam
 export const recordsContract = {
   'records.list': {
     request: listQuery,
+    /** `total`: every record matching the query (an exact count), not just this page. */
     reply: z.object({ total: z.number().int(), items: z.array(recordSummary) }),
   },
   'records.get': { request: z.object({ id: uuid }), reply: recordDetail },
