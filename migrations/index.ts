@@ -6,6 +6,7 @@ import * as m0004 from './0004_lookup_indexes';
 import * as m0005 from './0005_op_states';
 import * as m0006 from './0006_proposal_history';
 import * as m0007 from './0007_sync_times_and_write_refusals';
+import * as m0008 from './0008_search_index';
 import * as m0009 from './0009_history';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_op_states': m0005,
   '0006_proposal_history': m0006,
   '0007_sync_times_and_write_refusals': m0007,
+  '0008_search_index': m0008,
   '0009_history': m0009,
 };
 

@@ -1,9 +1,10 @@
 import { create } from 'zustand';
-import type { RecordSort, RecordSummaryDto } from '../../src-shared/contract';
+import type { RecordSort } from '../../src-shared/contract';
 import type { RecordKind, RecordStatus } from '../../src-shared/domain/record-kinds';
 import { client, errorMessage } from '../core/client';
+import { acceptAnswer, PAGE_SIZE, pagesToFetch, type PagesState } from './records-pages';
 
-export const PAGE_SIZE = 100;
+export { PAGE_SIZE, rowAt } from './records-pages';
 
 export interface RecordsQuery {
   text: string;
@@ -14,20 +15,10 @@ export interface RecordsQuery {
   sort?: RecordSort;
 }
 
-interface Page {
-  items: RecordSummaryDto[];
-  /** The `epoch` it was fetched at; older than the store's epoch means stale (shown until refetched). */
-  epoch: number;
-}
-
-interface RecordsState {
+interface RecordsState extends PagesState {
   query: RecordsQuery;
-  /** Bumped when the query changes: the list starts over at the top. */
-  queryKey: number;
-  /** Bumped when records changed: visible pages are refetched. */
-  epoch: number;
-  total: number | null;
-  pages: Record<number, Page>;
+  /** The query `total` and `pages` answer (the previous one until the current one's first answer). */
+  shownQuery: RecordsQuery;
   error: string | null;
   setQuery(patch: Partial<RecordsQuery>): void;
   /** Make sure rows first..last (indices) are loaded; fetches only the missing or stale pages. */
@@ -41,7 +32,8 @@ let visible: [number, number] = [0, 0];
 
 /**
  * The records list, one page of `records.list` at a time as the user scrolls: with 100k records
- * only what is on screen (and a page either side) is ever fetched.
+ * only what is on screen (and a page either side) is ever fetched. Each keystroke is a query of
+ * its own; records-pages.ts decides which answers may still be shown.
  */
 export const useRecords = create<RecordsState>((set, get) => {
   const fetchPage = async (page: number) => {
@@ -51,11 +43,9 @@ export const useRecords = create<RecordsState>((set, get) => {
     inFlight.add(key);
     try {
       const reply = await client.call('records.list', { ...query, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
-      if (get().queryKey !== queryKey) return;
       set((s) => {
-        const current = s.pages[page];
-        if (current && current.epoch > epoch) return {};
-        return { pages: { ...s.pages, [page]: { items: reply.items, epoch } }, total: reply.total, error: null };
+        const change = acceptAnswer(s, { queryKey, epoch, page, total: reply.total, items: reply.items });
+        return change ? { ...change, shownQuery: query, error: null } : {};
       });
     } catch (error) {
       if (get().queryKey === queryKey) set({ error: errorMessage(error) });
@@ -66,26 +56,24 @@ export const useRecords = create<RecordsState>((set, get) => {
 
   return {
     query: { text: '' },
+    shownQuery: { text: '' },
     queryKey: 0,
+    shownKey: 0,
     epoch: 0,
     total: null,
+    totalEpoch: 0,
     pages: {},
     error: null,
     setQuery(patch) {
       const query = { ...get().query, ...patch };
-      set((s) => ({ query, queryKey: s.queryKey + 1, pages: {}, total: null, error: null }));
+      // The previous answers stay on screen until this query's first one replaces them.
+      set((s) => ({ query, queryKey: s.queryKey + 1, error: null }));
       visible = [0, 0];
       void fetchPage(0);
     },
     ensure(first, last) {
       visible = [first, last];
-      const { pages, epoch } = get();
-      const from = Math.max(0, Math.floor(first / PAGE_SIZE));
-      const to = Math.max(from, Math.floor(Math.max(first, last) / PAGE_SIZE));
-      for (let p = from; p <= to; p++) {
-        const page = pages[p];
-        if (!page || page.epoch < epoch) void fetchPage(p);
-      }
+      for (const p of pagesToFetch(get(), first, last)) void fetchPage(p);
     },
     invalidate() {
       const [first, last] = visible;
@@ -100,7 +88,3 @@ export const useRecords = create<RecordsState>((set, get) => {
     },
   };
 });
-
-export function rowAt(pages: Record<number, Page>, index: number): RecordSummaryDto | undefined {
-  return pages[Math.floor(index / PAGE_SIZE)]?.items[index % PAGE_SIZE];
-}

@@ -18,7 +18,6 @@ import { RowCheck } from './RowCheck';
 import { useRecordRows } from './useRecordRows';
 
 const ROW_HEIGHT = 68;
-const SEARCH_DEBOUNCE_MS = 200;
 
 export function RecordsList() {
   const layout = useUi((s) => s.recordsLayout);
@@ -41,10 +40,11 @@ function SearchAndFilters() {
   const [text, setText] = useState(query.text);
   const inputRef = useRef<HTMLInputElement>(null);
 
+  // Every keystroke searches (no debounce): a search answers in milliseconds, and an answer
+  // overtaken by a newer keystroke is never shown (stores/records-pages.ts). The input asks at
+  // once, before it re-renders; this catches the other ways the text changes (Escape).
   useEffect(() => {
-    if (text === useRecords.getState().query.text) return;
-    const timer = setTimeout(() => setQuery({ text }), SEARCH_DEBOUNCE_MS);
-    return () => clearTimeout(timer);
+    if (text !== useRecords.getState().query.text) setQuery({ text });
   }, [text, setQuery]);
 
   // A scan opened a record: the text searched before goes (the store's query is cleared by the scan).
@@ -87,7 +87,10 @@ function SearchAndFilters() {
             type="search"
             placeholder="Search name, serial, notes…  ( / )"
             value={text}
-            onChange={(e) => setText(e.target.value)}
+            onChange={(e) => {
+              setText(e.target.value);
+              setQuery({ text: e.target.value });
+            }}
             onKeyDown={onSearchKey}
             autoComplete="off"
             spellCheck={false}
@@ -138,7 +141,7 @@ function SearchAndFilters() {
 
 function ResultCount() {
   const total = useRecords((s) => s.total);
-  const query = useRecords((s) => s.query);
+  const query = useRecords((s) => s.shownQuery);
   const error = useRecords((s) => s.error);
   const layout = useUi((s) => s.recordsLayout);
   const [exporting, setExporting] = useState<string | null>(null);
@@ -226,6 +229,8 @@ function LayoutSwitch() {
 
 function VirtualRows() {
   const { loadedTotal, pages, items, virtualizer, scrollRef, active, activeRow, open, onKeyDown } = useRecordRows(ROW_HEIGHT);
+  const queryKey = useRecords((s) => s.queryKey);
+  const shownKey = useRecords((s) => s.shownKey);
   const connectionsLoaded = useConnections((s) => s.loaded);
   const hasConnections = useConnections((s) => s.connections.length > 0);
   const rowSourceOf = useRowSource();
@@ -255,6 +260,7 @@ function VirtualRows() {
       aria-multiselectable="true"
       tabIndex={0}
       aria-activedescendant={activeRow ? `row-${activeRow.id}` : undefined}
+      aria-busy={shownKey !== queryKey}
       onKeyDown={onKeyDown}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

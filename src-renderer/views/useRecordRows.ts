@@ -16,6 +16,7 @@ export function useRecordRows(rowHeight: number) {
   const pages = useRecords((s) => s.pages);
   const epoch = useRecords((s) => s.epoch);
   const queryKey = useRecords((s) => s.queryKey);
+  const shownKey = useRecords((s) => s.shownKey);
   const ensure = useRecords((s) => s.ensure);
   const select = useSelection((s) => s.select);
   const openForm = useUi((s) => s.openForm);
@@ -37,11 +38,11 @@ export function useRecordRows(rowHeight: number) {
     ensure(first, last);
   }, [first, last, epoch, queryKey, total, ensure]);
 
-  // A new query starts at the top.
+  // A new query's answer starts at the top (the previous answer stays until it comes).
   useEffect(() => {
     setActive(0);
     virtualizer.scrollToOffset(0);
-  }, [queryKey]);
+  }, [shownKey]);
 
   const open = (index: number) => {
     const row = rowAt(useRecords.getState().pages, index);

@@ -117,6 +117,7 @@ export type BulkEditOutcome = z.infer<typeof bulkEditOutcome>;
 export const recordsContract = {
   'records.list': {
     request: listQuery,
+    /** `total`: every record matching the query (an exact count), not just this page. */
     reply: z.object({ total: z.number().int(), items: z.array(recordSummary) }),
   },
   'records.get': { request: z.object({ id: uuid }), reply: recordDetail },

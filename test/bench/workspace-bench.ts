@@ -1,21 +1,25 @@
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import WebSocket from 'ws';
 import { createAppCore } from '../../src-main/core/app-core';
-import { ftsQuery } from '../../src-main/core/records/record-queries';
 import { startHeadlessServer } from '../../src-main/transports/headless-server';
 import type { SystemId } from '../../src-shared/domain/record-kinds';
 import { systemProfile } from '../../src-shared/domain/remotes';
 import { tempDir } from '../integration/harness';
+import { rawSearch } from './raw-search';
 import { spawnSandbox } from './sandbox-process';
 import { percentile, round, rssSampler } from './stats';
+import { benchTypeToList, type TypeToListFigures } from './type-to-list';
 
 /**
  * Big-workspace figures: a 100k-record BrainSTEM equipment pull (time, peak memory, IPC round trip
- * while it runs vs idle), search over ~100k mixed records (vs the same query in raw SQL), and a
- * cold start to the first page. Emulators run in their own processes; the app core runs here.
+ * while it runs vs idle), search over ~100k mixed records (vs the same statements in raw SQL, and
+ * vs the query the list ran before migrations/0008), typing in the search box in Chromium
+ * (type-to-list.ts), and a cold start to the first page. Emulators run in their own processes;
+ * the app core runs here.
  */
-export interface WorkspaceFigures {
+export interface WorkspaceFigures extends TypeToListFigures {
   equipmentRecords: number;
   pullMs: number;
   pullRecordsPerSecond: number;
@@ -27,6 +31,11 @@ export interface WorkspaceFigures {
   searchP95Ms: number;
   rawSqlP95Ms: number;
   searchOverRawSql: number;
+  /** The query the list ran before migrations/0008, raw, on the same mirror. */
+  previousQueryRawSqlP95Ms: number;
+  previousOverRawSql: number;
+  /** 1-minute load average before and after the search figures (2 cores here: above 2 means waiting for a core). */
+  loadAverage: [number, number];
   coldStartFirstPageMs: number;
   rawOpenFirstPageMs: number;
   coldStartOverRaw: number;
@@ -113,26 +122,23 @@ export async function benchWorkspace(equipmentRecords = 100_000): Promise<Worksp
     const aId = await connect('atomscale', others.description.atomscale!);
     while (!(await pulled(cId)) || !(await pulled(aId))) await new Promise((r) => setTimeout(r, 100));
     const total = ((await core.dispatch('records.list', { limit: 1 })) as { ok: true; value: { total: number } }).value.total;
+    const loadBefore = loadavg()[0]!;
     const search: number[] = [];
     for (let round = 0; round < 5; round++) {
       for (const text of QUERIES) search.push(await ipc.call('records.list', { text, limit: 100 }));
     }
-    const raw = new BetterSqlite3(join(dir.path, 'benchsync.sqlite'), { readonly: true });
-    const stmt = raw.prepare(
-      `SELECT r.id, r.title, r.subtitle, r.status FROM records r JOIN connections c ON c.id = r.connection_id
-       WHERE r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?) ORDER BY r.title COLLATE NOCASE, r.id LIMIT 100`,
-    );
-    const count = raw.prepare(`SELECT count(*) FROM records r WHERE r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?)`);
+    const raw = rawSearch(join(dir.path, 'benchsync.sqlite'));
     const rawTimes: number[] = [];
+    const previousTimes: number[] = [];
     for (let round = 0; round < 5; round++) {
       for (const text of QUERIES) {
-        const t = performance.now();
-        stmt.all(ftsQuery(text));
-        count.get(ftsQuery(text));
-        rawTimes.push(performance.now() - t);
+        rawTimes.push(raw.page(text));
+        previousTimes.push(raw.previous(text));
       }
     }
+    const typing = await benchTypeToList(server.url, raw);
     raw.close();
+    const loadAfter = loadavg()[0]!;
 
     // 3. Cold start: a new core on the same folder, remotes gone, until the first page is served.
     ipc.close();
@@ -154,6 +160,7 @@ export async function benchWorkspace(equipmentRecords = 100_000): Promise<Worksp
 
     const searchP95Ms = percentile(search, 95);
     const rawSqlP95Ms = percentile(rawTimes, 95);
+    const previousQueryRawSqlP95Ms = percentile(previousTimes, 95);
     const ipcIdleP99Ms = percentile(idle, 99);
     const ipcDuringPullP99Ms = percentile(duringPull, 99);
     return {
@@ -168,6 +175,10 @@ export async function benchWorkspace(equipmentRecords = 100_000): Promise<Worksp
       searchP95Ms: round(searchP95Ms, 2),
       rawSqlP95Ms: round(rawSqlP95Ms, 2),
       searchOverRawSql: round(searchP95Ms / rawSqlP95Ms, 2),
+      previousQueryRawSqlP95Ms: round(previousQueryRawSqlP95Ms, 2),
+      previousOverRawSql: round(previousQueryRawSqlP95Ms / rawSqlP95Ms, 1),
+      ...typing,
+      loadAverage: [round(loadBefore, 2), round(loadAfter, 2)],
       coldStartFirstPageMs: Math.round(coldStartFirstPageMs),
       rawOpenFirstPageMs: round(rawOpenFirstPageMs, 1),
       coldStartOverRaw: round(coldStartFirstPageMs / rawOpenFirstPageMs, 1),

@@ -9,6 +9,8 @@ import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
+import { choosePlan, countRecords, pageRows } from './record-page';
+import { ftsQuery, listMatch } from './search-match';
 import { toDto } from '../outbox/outbox-queries';
 import { orderedBy } from './record-sort';
 
@@ -20,17 +22,6 @@ export interface ListFilter {
   sort?: RecordSort;
   offset: number;
   limit: number;
-}
-
-/** Turns what the user typed into an FTS5 query: every word must match, as a prefix. */
-export function ftsQuery(text: string): string | null {
-  const words = text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 12);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w}"*`).join(' AND ');
 }
 
 const SUMMARY_COLUMNS = [
@@ -87,19 +78,30 @@ function toSummary(r: Row): RecordSummaryDto {
 export class RecordQueries {
   constructor(private readonly db: Db) {}
 
+  /** A page of the list in title order and the exact count, read in one transaction so they agree (record-page.ts). */
   async list(filter: ListFilter): Promise<{ total: number; items: RecordSummaryDto[] }> {
-    const match = ftsQuery(filter.text);
-    let base = this.db.selectFrom('records as r').innerJoin('connections as c', 'c.id', 'r.connection_id');
-    if (filter.kind) base = base.where('r.kind', '=', filter.kind);
-    if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
-    if (filter.status) base = base.where('r.status', '=', filter.status);
-    if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
-    const items = await orderedBy(base.select(SUMMARY_COLUMNS), filter.sort)
-      .limit(filter.limit)
-      .offset(filter.offset)
-      .execute();
-    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return { total: Number(n), items: items.map(toSummary) };
+    // Sorted by a column other than the name: the matches in that order (record-sort.ts).
+    if (filter.sort && !(filter.sort.by === 'title' && filter.sort.dir === 'asc')) {
+      const match = ftsQuery(filter.text);
+      let base = this.db.selectFrom('records as r').innerJoin('connections as c', 'c.id', 'r.connection_id');
+      if (filter.kind) base = base.where('r.kind', '=', filter.kind);
+      if (filter.connectionId) base = base.where('r.connection_id', '=', filter.connectionId);
+      if (filter.status) base = base.where('r.status', '=', filter.status);
+      if (match) base = base.where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`);
+      const items = await orderedBy(base.select(SUMMARY_COLUMNS), filter.sort)
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute();
+      const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { total: Number(n), items: items.map(toSummary) };
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const total = await countRecords(trx, filter);
+      if (total === 0 || filter.offset >= total) return { total, items: [] };
+      const all = listMatch(filter.text, filter) ? await countRecords(trx, { text: '' }) : total;
+      const rows = await pageRows(trx, filter, total, choosePlan(total, all));
+      return { total, items: rows.map(toSummary) };
+    });
   }
 
   /**
