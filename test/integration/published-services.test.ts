@@ -58,6 +58,24 @@ describe('against the published server code', () => {
     expect((await app.client.call('records.get', { id: edited!.id })).fields.description).not.toBe('Recalibrated today');
   });
 
+  it('Catalog: a server failing at random (70 % 503) fails no op for good: every edit gets through in the end', async () => {
+    const { app, emulator, connectionId } = await setUp(() => startCatalogEmulator({ rateLimitScale: 20 }));
+    const own = (await app.client.call('records.list', { limit: 500 })).items.filter((r) => r.editable).slice(0, 10);
+    emulator.faults.set({ errorRate: 0.7, errorStatus: 503 });
+    for (const [i, r] of own.entries()) await app.client.call('records.update', { id: r.id, fields: { description: `Flaky server edit ${i}` } });
+    // Until every edit is through, or one is given up on as failing on the server.
+    const ops = await waitFor('every edit through, or one failing', async () => {
+      const left = await app.client.call('outbox.list', {});
+      return left.length === 0 || left.some((o) => o.state === 'failing') ? left : undefined;
+    }, 60_000);
+    expect(ops.map((o) => o.state)).toEqual([]);
+    emulator.faults.set({ errorRate: 0 });
+    await waitForDrain(app, connectionId);
+    for (const [i, r] of own.entries()) {
+      expect((await remoteGet(emulator.baseUrl, `/instruments/${r.remoteId}/`, emulator.users.member!)).data.description).toBe(`Flaky server edit ${i}`);
+    }
+  }, 90_000);
+
   it('Cannlytics: an owner’s key pulls and pushes without `limit`; a team key is told why it is refused, and its edits wait', async () => {
     const { app, emulator, connectionId } = await setUp(() => startCannlyticsEmulator({ asPublished: true }), 'owner');
     const items = (await app.client.call('records.list', { connectionId, limit: 500 })).items;

@@ -9,6 +9,7 @@ import type { Mirror } from '../mirror/mirror';
 import type { OutboxQueries, OutboxRow } from '../outbox/outbox-queries';
 import type { SentSnapshot } from '../outbox/sent-snapshot';
 import { type BackoffPolicy, backoffMs } from './backoff';
+import { failsOnThisOp, MAX_SERVER_FAILURES } from './failing-op';
 import type { LimitWindow } from './rate-limiter';
 import { LimiterCancelled, type LimiterSlot, RateLimiter } from './rate-limiter';
 import type { SendLog } from './send-log';
@@ -44,8 +45,6 @@ export interface ConnectionSyncOptions {
 
 const MIN_SLEEP_MS = 5;
 
-/** 5xx answers to one op (while the remote answers others) before it is shown as failing on the server. */
-export const MAX_SERVER_FAILURES = 5;
 
 /** Pushes wait ahead of pulls and polls for the limiter. */
 const PUSH_PRIORITY = 10;
@@ -87,7 +86,9 @@ export class ConnectionSync {
   readonly notices = new Set<string>();
   /** When the remote last answered anything but a 5xx (it is up, whatever it says to one op). */
   private lastAnsweredAt = 0;
-  private readonly serverFailures = new Map<number, { count: number; since: number }>();
+  private readonly serverFailures = new Map<number, { count: number; since: number; ok: number; failed: number }>();
+  /** Answers of the remote since start: 5xx and the rest (an op's own 5xx streak is judged against them). */
+  private readonly answers = { ok: 0, failed: 0 };
   /** Aborts requests still out when a stop's grace has passed. */
   private readonly abandon = new AbortController();
   /** Whom the key acts as, from the last pull or check with the current credentials. */
@@ -543,7 +544,8 @@ export class ConnectionSync {
       this.serverFailures.delete(op.id);
       return false;
     }
-    const streak = this.serverFailures.get(op.id) ?? { count: 0, since: Date.now() };
+    // Counted from this op's first 5xx (that answer is in `answers.failed` already).
+    const streak = this.serverFailures.get(op.id) ?? { count: 0, since: Date.now(), ok: this.answers.ok, failed: this.answers.failed };
     streak.count++;
     this.serverFailures.set(op.id, streak);
     if (streak.count < MAX_SERVER_FAILURES) return false;
@@ -556,6 +558,8 @@ export class ConnectionSync {
       }
       if (this.lastAnsweredAt <= streak.since) return false;
     }
+    // A server failing at random fails other requests too (failing-op.ts).
+    if (!failsOnThisOp(streak.count, this.answers.ok - streak.ok, this.answers.failed - streak.failed - (streak.count - 1))) return false;
     this.serverFailures.delete(op.id);
     return true;
   }
@@ -709,7 +713,10 @@ export class ConnectionSync {
       abandon: this.abandon.signal,
       onRequest: () => this.requestsSent++,
       onResponse: (status) => {
-        if (status < 500) this.lastAnsweredAt = Date.now();
+        if (status < 500) {
+          this.lastAnsweredAt = Date.now();
+          this.answers.ok++;
+        } else this.answers.failed++;
       },
     });
   }
