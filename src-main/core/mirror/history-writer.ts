@@ -98,10 +98,10 @@ function entriesFor(row: Selectable<HistoryStagingTable>, base: Omit<Entry, 'eve
     after: after === undefined ? null : JSON.stringify(after),
   });
   if (row.before_fields === null) {
+    // A record a pull brings is one entry with all its fields, as stored (a first pull can bring
+    // 100k); one created here is one entry per field, like every later change.
+    if (base.source === 'pull') return [{ ...base, event: 'record_added', field: null, before: null, after: row.after_fields }];
     const fields = parseFields(row.after_fields);
-    // A record a pull brings is one entry with all its fields (a first pull can bring 100k);
-    // one created here is one entry per field, like every later change.
-    if (base.source === 'pull') return [one('record_added', null, undefined, fields)];
     return [one('record_added', null, undefined, undefined), ...fieldChanges({}, fields).map((c) => one('field', c.field, c.before, c.after))];
   }
   if (row.after_fields === null) return [one('record_removed', null, parseFields(row.before_fields), undefined)];
