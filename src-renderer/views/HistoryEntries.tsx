@@ -1,5 +1,5 @@
 import type { HistoryEntryDto } from '../../src-shared/contract';
-import { HISTORY_SOURCE_LABELS } from '../../src-shared/domain/history';
+import { HISTORY_SOURCE_LABELS, HISTORY_SOURCES, type HistorySource } from '../../src-shared/domain/history';
 import { shown } from '../lib/bidi';
 import { formatDateTime } from '../lib/datetime';
 import './HistoryEntries.css';
@@ -75,5 +75,36 @@ export function HistoryEntries({ entries, showRecord, onOpenRecord }: { entries:
         );
       })}
     </ol>
+  );
+}
+
+/** Where entries came from, to filter by (both history views). */
+export function SourceFilter({ value, onChange }: { value: HistorySource | ''; onChange(source: HistorySource | ''): void }) {
+  return (
+    <label>
+      <span className="field-label">From</span>
+      <select value={value} onChange={(e) => onChange(e.target.value as HistorySource | '')}>
+        <option value="">Anywhere</option>
+        {HISTORY_SOURCES.map((s) => (
+          <option key={s} value={s}>
+            {HISTORY_SOURCE_LABELS[s]}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** The export buttons of a history view: what is shown, as an auditor's PDF or as CSV. */
+export function ExportButtons({ onExport }: { onExport(format: 'csv' | 'pdf'): void }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={() => onExport('pdf')}>
+        Export PDF
+      </button>
+      <button type="button" className="button" onClick={() => onExport('csv')}>
+        Export CSV
+      </button>
+    </>
   );
 }

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { HistoryEntryDto } from '../../src-shared/contract';
-import { HISTORY_SOURCE_LABELS, HISTORY_SOURCES, type HistorySource } from '../../src-shared/domain/history';
+import type { HistorySource } from '../../src-shared/domain/history';
 import { client, errorMessage } from '../core/client';
 import { downloadBase64 } from '../lib/download';
 import { useConnections } from '../stores/connections';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
-import { HistoryEntries } from './HistoryEntries';
+import { ExportButtons, HistoryEntries, SourceFilter } from './HistoryEntries';
 
 const PAGE = 100;
 
@@ -94,23 +94,8 @@ export function HistoryView() {
             ))}
           </select>
         </label>
-        <label>
-          <span className="field-label">From</span>
-          <select value={source} onChange={(e) => setSource(e.target.value as HistorySource | '')}>
-            <option value="">Anywhere</option>
-            {HISTORY_SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {HISTORY_SOURCE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="button" onClick={() => void exportAs('pdf')}>
-          Export PDF
-        </button>
-        <button type="button" className="button" onClick={() => void exportAs('csv')}>
-          Export CSV
-        </button>
+        <SourceFilter value={source} onChange={setSource} />
+        <ExportButtons onExport={(format) => void exportAs(format)} />
         <button type="button" className="button" onClick={() => void verify()}>
           Check integrity
         </button>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { HistoryEntryDto, RecordDetailDto } from '../../src-shared/contract';
-import { HISTORY_SOURCE_LABELS, HISTORY_SOURCES, type HistorySource } from '../../src-shared/domain/history';
+import type { HistorySource } from '../../src-shared/domain/history';
 import { client, errorMessage } from '../core/client';
 import { downloadBase64 } from '../lib/download';
-import { HistoryEntries } from './HistoryEntries';
+import { ExportButtons, HistoryEntries, SourceFilter } from './HistoryEntries';
 
 /** A record's History tab: newest first, filtered by field or where it came from, exportable as PDF and CSV. */
 export function RecordHistory({ detail }: { detail: RecordDetailDto }) {
@@ -49,23 +49,8 @@ export function RecordHistory({ detail }: { detail: RecordDetailDto }) {
             {field && !fields.some(([n]) => n === field) ? <option value={field}>{field}</option> : null}
           </select>
         </label>
-        <label>
-          <span className="field-label">From</span>
-          <select value={source} onChange={(e) => setSource(e.target.value as HistorySource | '')}>
-            <option value="">Anywhere</option>
-            {HISTORY_SOURCES.map((s) => (
-              <option key={s} value={s}>
-                {HISTORY_SOURCE_LABELS[s]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="button" className="button" onClick={() => void exportAs('pdf')}>
-          Export PDF
-        </button>
-        <button type="button" className="button" onClick={() => void exportAs('csv')}>
-          Export CSV
-        </button>
+        <SourceFilter value={source} onChange={setSource} />
+        <ExportButtons onExport={(format) => void exportAs(format)} />
       </div>
       {error ? <p role="alert">{error}</p> : null}
       {entries ? <HistoryEntries entries={entries} /> : <p className="muted">Loading…</p>}

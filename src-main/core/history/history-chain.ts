@@ -1,27 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { HistoryTable } from '../db/schema';
 
 /** The hash the first entry chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** An entry's content as stored: what its hash covers (everything but the hashes). */
-export interface HashedContent {
-  id: number;
-  at: string;
-  os_user: string;
-  account: string | null;
-  connection_id: string;
-  record_id: string;
-  remote_id: string | null;
-  kind: string;
-  source: string;
-  event: string;
-  field: string | null;
-  before: string | null;
-  after: string | null;
-  op_id: number | null;
-  detail: string | null;
-  reason: string | null;
-}
+export type HashedContent = Omit<HistoryTable, 'prev_hash' | 'hash'>;
 
 /**
  * SHA-256 over the previous entry's hash and this entry's content, in a fixed order (a JSON array,

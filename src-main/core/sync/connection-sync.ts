@@ -316,20 +316,9 @@ export class ConnectionSync {
    * own snapshot (see `sendSnapshot`); one whose earlier send may have landed is looked up first.
    */
   private async pushGroup(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
-    // Wait for the limit while the ops are still "queued": edits made meanwhile can merge into them.
-    let slot: LimiterSlot;
-    try {
-      slot = await this.limiter.acquire(PUSH_PRIORITY);
-    } catch (error) {
-      if (error instanceof LimiterCancelled) return 'ok';
-      throw error;
-    }
-    const ops: OutboxRow[] = [];
-    for (const r of ready) {
-      const op = await this.o.outbox.get(r.id);
-      if (op && (op.state === 'queued' || op.state === 'unknown')) ops.push(op);
-    }
-    if (ops.length === 0) return 'ok';
+    const got = await this.slotFor(ready, (op) => op.state === 'queued' || op.state === 'unknown');
+    if (!got) return 'ok';
+    const { slot, ops } = got;
     const sends = await Promise.all(ops.map(async (op) => ({ op, sent: await this.o.outbox.sendSnapshot(op) })));
     ctx.http.useHeldSlot(slot);
     const writesBefore = ctx.http.writesSent;
@@ -371,6 +360,27 @@ export class ConnectionSync {
     }
   }
 
+  /**
+   * Waits for a limiter slot while the ops are still "queued" (edits made meanwhile can merge into
+   * them), then reads them again: an op may have been edited, discarded or sent meanwhile. Null
+   * when stopping, or when none of them may go any more.
+   */
+  private async slotFor(ready: OutboxRow[], mayGo: (op: OutboxRow) => boolean): Promise<{ slot: LimiterSlot; ops: OutboxRow[] } | null> {
+    let slot: LimiterSlot;
+    try {
+      slot = await this.limiter.acquire(PUSH_PRIORITY);
+    } catch (error) {
+      if (error instanceof LimiterCancelled) return null;
+      throw error;
+    }
+    const ops: OutboxRow[] = [];
+    for (const r of ready) {
+      const op = await this.o.outbox.get(r.id);
+      if (op && mayGo(op)) ops.push(op);
+    }
+    return ops.length > 0 ? { slot, ops } : null;
+  }
+
   /** Never sent and never failed: nothing to look up first, so it may go alongside others. */
   private isFresh(op: OutboxRow): boolean {
     return op.state === 'queued' && op.attempts === 0 && !this.serverFailures.has(op.id);
@@ -382,21 +392,10 @@ export class ConnectionSync {
    * RemoteHttp, so "did a write leave?" is answered per op; acknowledgements are one transaction.
    */
   private async pushParallel(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
-    let first: LimiterSlot;
-    try {
-      first = await this.limiter.acquire(PUSH_PRIORITY);
-    } catch (error) {
-      if (error instanceof LimiterCancelled) return 'ok';
-      throw error;
-    }
-    // Read again after the wait: an op may have been edited, discarded or sent meanwhile.
-    const ops: OutboxRow[] = [];
-    for (const r of ready) {
-      const op = await this.o.outbox.get(r.id);
-      if (op && this.isFresh(op)) ops.push(op);
-    }
-    if (ops.length === 0) return 'ok';
-    const slots = [first];
+    const got = await this.slotFor(ready, (op) => this.isFresh(op));
+    if (!got) return 'ok';
+    const { ops } = got;
+    const slots = [got.slot];
     while (slots.length < ops.length) {
       const slot = this.limiter.tryAcquire();
       if (!slot) break;
