@@ -42,7 +42,7 @@ async function pull(...records: RemoteRecord[]) {
 async function sendAndAck(recordId: string, remoteId: string, fields?: Record<string, unknown>) {
   const [op] = (await outbox.nextReady(connectionId, Date.now(), 50)).filter((o) => o.record_id === recordId);
   const sent = await outbox.sendSnapshot(op!);
-  await mirror.claim(new Map([[op!.id, sent]]));
+  await mirror.claim([{ op: op!, sent }]);
   await mirror.acknowledge(op!.id, { type: 'saved', remoteId, fields: fields ?? sent.fields });
   return op!;
 }
@@ -122,7 +122,7 @@ describe('record history', () => {
     const { a } = await story();
     await mirror.edits.delete(a.id, 'Broken beyond repair');
     const [op] = (await outbox.nextReady(connectionId, Date.now(), 50)).filter((o) => o.record_id === a.id);
-    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot(op!)]]));
+    await mirror.claim([{ op: op!, sent: await outbox.sendSnapshot(op!) }]);
     await mirror.acknowledge(op!.id, { type: 'deleted' });
     await expect(queries.get(a.id)).rejects.toThrow();
     const entries = await history.ofRecord(a.id);
@@ -138,7 +138,7 @@ describe('record history', () => {
     const a = (await queries.list({ text: 'Scope', limit: 5, offset: 0 })).items[0]!;
     await mirror.edits.update(a.id, { name: 'Scope Z' });
     const [op] = await outbox.nextReady(connectionId, Date.now(), 50);
-    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot(op!)]]));
+    await mirror.claim([{ op: op!, sent: await outbox.sendSnapshot(op!) }]);
     await mirror.reject(op!.id, 'This field may not be blank.', { name: ['This field may not be blank.'] });
     await mirror.edits.discard(op!.id);
     const entries = await history.ofRecord(a.id);
@@ -155,10 +155,10 @@ describe('record history', () => {
     const a = (await queries.list({ text: 'Scope', limit: 5, offset: 0 })).items[0]!;
     await mirror.edits.update(a.id, { name: 'Scope Y' });
     const [op] = await outbox.nextReady(connectionId, Date.now(), 50);
-    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot(op!)]]));
+    await mirror.claim([{ op: op!, sent: await outbox.sendSnapshot(op!) }]);
     await mirror.requeue([op!.id], 0, 'The server cannot be reached (ECONNREFUSED).', false);
     expect((await history.ofRecord(a.id)).map((e) => e.event)).toEqual(['record_added', 'field']);
-    await mirror.claim(new Map([[op!.id, await outbox.sendSnapshot((await outbox.get(op!.id))!)]]));
+    await mirror.claim([{ op: (await outbox.get(op!.id))!, sent: await outbox.sendSnapshot((await outbox.get(op!.id))!) }]);
     await mirror.requeue([op!.id], 0, 'The connection broke while reading the reply.', true);
     const entries = await history.ofRecord(a.id);
     expect(entries.map((e) => e.event)).toEqual(['record_added', 'field', 'op_sent']);
@@ -236,7 +236,7 @@ describe('record history', () => {
             const [op] = (await outbox.nextReady(connectionId, Date.now(), 50)).filter((o) => o.record_id === rec.id);
             if (!op) continue;
             const sent = await outbox.sendSnapshot(op);
-            await mirror.claim(new Map([[op.id, sent]]));
+            await mirror.claim([{ op, sent }]);
             const stored = s.normalise ? Object.fromEntries(Object.entries(sent.fields).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v])) : sent.fields;
             remote = { ...remote, fields: stored };
             await mirror.acknowledge(op.id, { type: 'saved', remoteId, fields: stored });

@@ -41,7 +41,7 @@ async function send(connectionId: string, recordId: string) {
   const [op] = (await outbox.nextReady(connectionId, Date.now(), 50)).filter((o) => o.record_id === recordId);
   if (!op) throw new Error('nothing ready for that record');
   const sent = await outbox.sendSnapshot(op);
-  expect(await mirror.claim(new Map([[op.id, sent]]))).toEqual([op.id]);
+  expect(await mirror.claim([{ op, sent }])).toEqual([op.id]);
   return { op, sent };
 }
 

@@ -44,7 +44,7 @@ async function send(recordId: string) {
   const [op] = (await outbox.nextReady(connectionId, Date.now(), 50)).filter((o) => o.record_id === recordId);
   if (!op) throw new Error('nothing ready for that record');
   const sent = await outbox.sendSnapshot(op);
-  expect(await mirror.claim(new Map([[op.id, sent]]))).toEqual([op.id]);
+  expect(await mirror.claim([{ op, sent }])).toEqual([op.id]);
   return { op, sent };
 }
 
@@ -91,6 +91,19 @@ describe('the mirror', () => {
       ['create', 'unknown', { name: 'Scope A', description: 'Zeiss Axio', image: null, category_id: 1, alternate_names: [] }],
       ['update', 'queued', { name: 'Scope B', description: 'Zeiss Axio 5' }],
     ]);
+  });
+
+  it('an op edited between its snapshot and its claim is not claimed: that send would miss the edit', async () => {
+    const id = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
+    const [op] = await outbox.nextReady(connectionId, Date.now(), 5);
+    const sent = await outbox.sendSnapshot(op!);
+    await mirror.edits.update(id, { description: 'Zeiss Axio' });
+    expect(await mirror.claim([{ op: op!, sent }])).toEqual([]);
+    const [again] = await outbox.nextReady(connectionId, Date.now(), 5);
+    expect(again!.state).toBe('queued');
+    const resent = await outbox.sendSnapshot(again!);
+    expect(resent.payload).toMatchObject({ name: 'Scope A', description: 'Zeiss Axio' });
+    expect(await mirror.claim([{ op: again!, sent: resent }])).toEqual([again!.id]);
   });
 
   it('a resend of a create whose reply was lost carries what was sent, not the rename queued since (duplicate create)', async () => {

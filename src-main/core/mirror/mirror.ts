@@ -68,22 +68,24 @@ export class Mirror {
   /**
    * Marks ops as in flight with exactly what this attempt carries, counting the attempt before
    * anything is sent (a crash mid-request leaves them "outcome unknown"). Returns the ids claimed:
-   * an op edited, discarded or held since it was read is not.
+   * an op edited, discarded or held since it was read (`op`, as the snapshot was made from it) is not.
    */
-  async claim(sends: ReadonlyMap<number, SentSnapshot>): Promise<number[]> {
+  async claim(sends: ReadonlyArray<{ op: { id: number; type: string; payload: string }; sent: SentSnapshot }>): Promise<number[]> {
     return this.write(async (s) => {
       const claimed: number[] = [];
-      for (const [opId, sent] of sends) {
-        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state']).where('id', '=', opId).executeTakeFirst();
+      for (const { op: read, sent } of sends) {
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state', 'type', 'payload']).where('id', '=', read.id).executeTakeFirst();
         if (!op || (op.state !== 'queued' && op.state !== 'unknown')) continue;
+        // An edit merged into it since it was read: the snapshot lacks it, so this send must not go.
+        if (op.type !== read.type || op.payload !== read.payload) continue;
         await s.db
           .updateTable('outbox')
           .set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), sent: JSON.stringify(sent), sent_at: nowIso(), updated_at: nowIso() }))
-          .where('id', '=', opId)
+          .where('id', '=', read.id)
           .execute();
         // queued/unknown -> in_flight leaves the record's status as it was (pending): nothing to derive again.
         s.note(op.connection_id, [op.record_id]);
-        claimed.push(opId);
+        claimed.push(read.id);
       }
       return claimed;
     });

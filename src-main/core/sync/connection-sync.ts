@@ -340,7 +340,7 @@ export class ConnectionSync {
         toSend.push({ op, sent, push });
       }
       if (toSend.length === 0 || this.stopped) return 'ok';
-      const claimed = new Set(await this.o.mirror.claim(new Map(toSend.map((t) => [t.op.id, t.sent]))));
+      const claimed = new Set(await this.o.mirror.claim(toSend));
       const sending = toSend.filter((t) => claimed.has(t.op.id));
       if (sending.length === 0) return 'ok';
       const batch = this.o.connector.batch;
@@ -390,8 +390,8 @@ export class ConnectionSync {
   /**
    * Never-sent ops of different records, one request each, up to `parallel` at once: each op
    * goes as soon as the limit has room for it (no waiting for the others), and has its own
-   * RemoteHttp, so "did a write leave?" is answered per op. Acknowledgements made in the same
-   * turn of the event loop share a transaction. Ends when no never-sent op is left (an
+   * RemoteHttp, so "did a write leave?" is answered per op. Claims, and acknowledgements, made in
+   * the same turn of the event loop share a transaction. Ends when no never-sent op is left (an
    * op sent before goes alone afterwards, so its lookup never sees a concurrent create).
    */
   private async pushPipelined(ctx: ConnectorContext, parallel: number): Promise<PushOutcome> {
@@ -400,6 +400,10 @@ export class ConnectionSync {
     const outcomes: PushOutcome[] = [];
     // A lane that threw (not a remote's answer: e.g. the database): stop, then rethrow it.
     const crash: { error?: unknown; happened: boolean } = { happened: false };
+    const claims = new TurnBatch<{ op: OutboxRow; sent: SentSnapshot }, boolean>(async (items) => {
+      const claimed = new Set(await this.o.mirror.claim(items));
+      return items.map((i) => claimed.has(i.op.id));
+    });
     const acks = new TurnBatch<{ opId: number; result: PushResult }, void>(async (items) => {
       await this.o.mirror.acknowledgeAll(items);
       return items.map(() => undefined);
@@ -438,7 +442,7 @@ export class ConnectionSync {
       }
       const mine = op;
       taken.add(mine.id);
-      const lane: Promise<void> = this.pushLane(ctx, mine, slot, acks)
+      const lane: Promise<void> = this.pushLane(ctx, mine, slot, claims, acks)
         .then(
           (outcome) => void outcomes.push(outcome),
           (error: unknown) => {
@@ -463,6 +467,7 @@ export class ConnectionSync {
     ctx: ConnectorContext,
     op: OutboxRow,
     slot: LimiterSlot,
+    claims: TurnBatch<{ op: OutboxRow; sent: SentSnapshot }, boolean>,
     acks: TurnBatch<{ opId: number; result: PushResult }, void>,
   ): Promise<PushOutcome> {
     const lane: ConnectorContext = { ...ctx, http: this.http(ctx.connection) };
@@ -470,9 +475,8 @@ export class ConnectionSync {
     try {
       const sent = await this.o.outbox.sendSnapshot(op);
       const push = await this.toPushOp(op, sent);
-      // No turn of the event loop between the snapshot and the claim: an edit cannot merge into
-      // the op in between and miss this send (edits arrive as macrotasks).
-      if (this.stopped || (await this.o.mirror.claim(new Map([[op.id, sent]]))).length === 0) return 'ok';
+      // Lanes starting in the same turn claim in one transaction; an op edited since it was read is not claimed.
+      if (this.stopped || !(await claims.add({ op, sent }))) return 'ok';
       let result: PushResult;
       try {
         result = await this.o.connector.push(lane, push);
