@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { LABEL_STOCK_IDS } from '../domain/label-stocks';
 import { uuid } from './common';
 
-/** The most labels one PDF holds: ten full Avery L7651 sheets (a few seconds of rendering, a few MB). */
+/** The most labels one PDF holds: ten full Avery L7651 sheets (about 2 s to render and 1 MB; docs/labels.md). */
 export const LABELS_MAX = 650;
 
 export const labelStock = z.enum(LABEL_STOCK_IDS);
