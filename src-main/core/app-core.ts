@@ -7,6 +7,8 @@ import { createDispatcher, type DispatchReply } from './dispatch';
 import { createHandlers } from './handlers';
 import { HistoryQueries } from './history/history-queries';
 import { HistoryView } from './history/history-view';
+import { LabelRecords } from './labels/label-records';
+import type { NextDueOf } from './labels/labels-file';
 import { Mirror } from './mirror/mirror';
 import { OutboxQueries } from './outbox/outbox-queries';
 import { RecordQueries } from './records/record-queries';
@@ -96,6 +98,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     history: new HistoryQueries(db),
     historyView: new HistoryView(db),
     settings: new AppSettings(db),
+    labelRecords: new LabelRecords(db),
+    nextDueOf: noCalibrationSchedules,
   });
   await engine.start();
 
@@ -115,6 +119,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 }
+
+/**
+ * No calibration schedules are kept in this build, so no record has a next due date and labels
+ * print no due line. The schedules' query takes this place (docs/labels.md, "Next due").
+ */
+const noCalibrationSchedules: NextDueOf = async () => new Map();
 
 /** The workstation's OS user, for the history's "who". */
 function osUserName(): string {

@@ -1,6 +1,7 @@
 import { plural } from '../lib/format';
 import { useBulkSelection } from '../stores/bulk-selection';
 import { useUi } from '../stores/ui';
+import { PrintLabels } from './PrintLabels';
 import './BulkEdit.css';
 
 /** Under the result count while records are ticked: how many, and what can be done with them. */
@@ -9,6 +10,7 @@ export function BulkEditBar() {
   const note = useBulkSelection((s) => s.note);
   const busy = useBulkSelection((s) => s.busy);
   const clear = useBulkSelection((s) => s.clear);
+  const picked = useBulkSelection((s) => s.picked);
   const editing = useUi((s) => s.bulkEdit);
   const openBulkEdit = useUi((s) => s.openBulkEdit);
   if (count === 0 && !note) return null;
@@ -22,6 +24,7 @@ export function BulkEditBar() {
           <button type="button" className="button primary small" aria-pressed={editing} onClick={() => openBulkEdit(true)}>
             Edit a field…
           </button>
+          <PrintLabels recordIds={[...picked.keys()]} />
           <button
             type="button"
             className="button small"

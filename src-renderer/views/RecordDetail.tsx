@@ -16,6 +16,7 @@ import { recordActions } from '../lib/record-actions';
 import { useConfirmStep } from './confirm-step';
 import { DeleteConfirm } from './DeleteConfirm';
 import { RecordHistory } from './RecordHistory';
+import { PrintLabels } from './PrintLabels';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -117,6 +118,9 @@ export function RecordDetail() {
           ) : null}
         </div>
       ) : null}
+      <div className="actions">
+        <PrintLabels key={detail.id} recordIds={[detail.id]} />
+      </div>
       {quick && canEdit ? <QuickActionForm key={quick.actionId} id={quick.id} actionId={quick.actionId} /> : null}
       {confirmDelete && canDelete ? <DeleteConfirm detail={detail} step={deleteStep} busy={busy} run={run} /> : null}
       {state.block === 'read_only' ? (

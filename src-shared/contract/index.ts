@@ -4,6 +4,7 @@ import { approvalsContract } from './approvals';
 import { connectionsContract } from './connections';
 import { eventsContract } from './events';
 import { historyContract } from './history';
+import { labelsContract } from './labels';
 import { recordsContract } from './records';
 import { syncContract } from './sync';
 
@@ -15,6 +16,7 @@ export const contract = {
   ...syncContract,
   ...approvalsContract,
   ...historyContract,
+  ...labelsContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -35,5 +37,6 @@ export * from './approvals';
 export * from './common';
 export * from './connections';
 export * from './history';
+export * from './labels';
 export * from './records';
 export * from './sync';

@@ -2,6 +2,8 @@ import type { Method, ParsedRequestOf, ReplyOf } from '../../../src-shared/contr
 import type { ConnectionStore } from '../connections/connection-store';
 import type { HistoryQueries } from '../history/history-queries';
 import type { HistoryView } from '../history/history-view';
+import type { LabelRecords } from '../labels/label-records';
+import type { NextDueOf } from '../labels/labels-file';
 import type { Mirror } from '../mirror/mirror';
 import type { OutboxQueries } from '../outbox/outbox-queries';
 import type { RecordQueries } from '../records/record-queries';
@@ -21,6 +23,9 @@ export interface HandlerDeps {
   history: HistoryQueries;
   historyView: HistoryView;
   settings: AppSettings;
+  labelRecords: LabelRecords;
+  /** The next calibration due per record, for the labels' due line. */
+  nextDueOf: NextDueOf;
 }
 
 export type HandlerTable = { [M in Method]: (request: ParsedRequestOf<M>) => Promise<ReplyOf<M>> };

@@ -1,6 +1,7 @@
 import { connectionHandlers } from './connections';
 import type { HandlerDeps, HandlerTable } from './deps';
 import { historyHandlers } from './history';
+import { labelHandlers } from './labels';
 import { recordHandlers } from './records';
 import { syncHandlers } from './sync';
 
@@ -8,5 +9,5 @@ export type { HandlerDeps, HandlerTable } from './deps';
 
 /** The one table of everything the renderer can ask for (after Actual's loot-core handlers), one module per area. */
 export function createHandlers(d: HandlerDeps): HandlerTable {
-  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d), ...historyHandlers(d) };
+  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d), ...historyHandlers(d), ...labelHandlers(d) };
 }
