@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appContract } from './app';
 import { approvalsContract } from './approvals';
+import { benchContract } from './bench';
 import { connectionsContract } from './connections';
 import { eventsContract } from './events';
 import { historyContract } from './history';
@@ -15,6 +16,7 @@ export const contract = {
   ...syncContract,
   ...approvalsContract,
   ...historyContract,
+  ...benchContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -32,6 +34,7 @@ export function isMethod(name: unknown): name is Method {
 }
 
 export * from './approvals';
+export * from './bench';
 export * from './common';
 export * from './connections';
 export * from './history';
