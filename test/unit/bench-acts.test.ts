@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CalibrationReads } from '../../src-main/core/bench/calibration-reads';
+import { parseSchedulesCsv, schedulesCsv } from '../../src-main/core/bench/schedules-csv';
 import { ConnectionStore } from '../../src-main/core/connections/connection-store';
 import { openDatabase, type OpenedDatabase } from '../../src-main/core/db/database';
 import { Mirror } from '../../src-main/core/mirror/mirror';
@@ -241,5 +242,62 @@ describe('schedules and the board', () => {
       { name: 'Lab A', systems: ['cannlytics'] },
       { name: 'Rig 1', systems: ['brainstem'] },
     ]);
+  });
+});
+
+describe('schedules as CSV', () => {
+  it('export then import on another bench matches records by system and remote id, and sets exactly those schedules', async () => {
+    const scope = await idOf(catalog, '7');
+    const hplc = await idOf(cannlytics, 'hplc-1');
+    await mirror.setSchedules(scope, [
+      { name: '=Electrical check', intervalDays: 365, warningDays: 30 },
+      { name: 'maintenance', intervalDays: 90, warningDays: 7 },
+    ]);
+    await mirror.setSchedules(hplc, [{ name: 'calibration', intervalDays: 180, warningDays: 14 }]);
+    const { csv, rows } = await schedulesCsv(reads);
+    expect(rows).toBe(3);
+    // The formula guard is on in the file and off again when read.
+    expect(csv).toContain("'=Electrical check");
+
+    // "Another bench": the same records under other local ids, no schedules yet.
+    const other = csv.replaceAll(scope, 'not-here').replaceAll(hplc, 'not-here-either');
+    await mirror.setSchedules(scope, [{ name: 'old', intervalDays: 10, warningDays: 1 }]);
+    await mirror.setSchedules(hplc, []);
+    const sets = await parseSchedulesCsv(opened.db, other);
+    await mirror.setScheduleSets(sets);
+    expect((await reads.schedules(scope)).schedules.map((s) => [s.name, s.intervalDays, s.warningDays])).toEqual([
+      ['=Electrical check', 365, 30],
+      ['maintenance', 90, 7],
+    ]);
+    // The Cannlytics one travels as a queued edit of the remote record.
+    expect((await reads.schedules(hplc)).schedules.map((s) => s.name)).toEqual(['calibration']);
+    expect((await outbox.list(cannlytics)).at(-1)!.payload.maintenance_schedules).toEqual([expect.objectContaining({ name: 'calibration', interval_days: 180 })]);
+  });
+
+  it('a bad row is an error naming it, and nothing changes', async () => {
+    const scope = await idOf(catalog, '7');
+    await mirror.setSchedules(scope, [{ name: 'keep', intervalDays: 10, warningDays: 1 }]);
+    const head = 'record_id,system,remote_id,schedule,interval_days,warning_days\r\n';
+    const cases: [string, RegExp][] = [
+      [`${head}${scope},catalog,7,a,30,3\r\n,catalog,999,b,30,3\r\n`, /^Row 3: no catalog record with remote id “999”/],
+      [`${head}${scope},catalog,7,a,30,31\r\n`, /^Row 2: warningDays: The warning window cannot be longer than the interval\./],
+      [`${head}${scope},catalog,7,a,thirty,3\r\n`, /^Row 2: interval_days must be a whole number/],
+      [`${head}${scope},catalog,7,a,30,3\r\n${scope},catalog,7,A,60,3\r\n`, /^Row 3: the schedule “A” of this record is already given in row 2/],
+      ['schedule,interval_days\r\nx,1\r\n', /lacks the columns warning_days, record_id/],
+      [`${head}"${scope},catalog\r\n`, /cannot be read/],
+    ];
+    for (const [text, message] of cases) {
+      const e = await refusal(parseSchedulesCsv(opened.db, text));
+      expect(e.code).toBe('validation');
+      expect(e.message).toMatch(message);
+      expect(e.message).toContain('Nothing was imported.');
+    }
+    // A row the mirror refuses (a read-only Cannlytics record) rolls back the rows before it.
+    const hplc = await idOf(cannlytics, 'hplc-1');
+    await opened.db.updateTable('records').set({ editable: 0 }).where('id', '=', hplc).execute();
+    const sets = await parseSchedulesCsv(opened.db, `${head}${scope},catalog,7,new,30,3\r\n${hplc},cannlytics,hplc-1,calibration,30,3\r\n`);
+    const e = await refusal(mirror.setScheduleSets(sets));
+    expect(e.message).toMatch(/^Row 3: .*Nothing was imported\.$/);
+    expect((await reads.schedules(scope)).schedules.map((s) => s.name)).toEqual(['keep']);
   });
 });
