@@ -121,14 +121,14 @@ export function RecordSchedules({ detail }: { detail: RecordDetailDto }) {
                   {s.lastDoneFrom === 'log' ? ' (BenchSync log)' : s.lastDoneFrom === 'remote' ? ' (from the server record)' : ''}
                 </span>
                 <button type="button" className="button small" disabled={busy} onClick={() => void recordDone(s.name)}>
-                  Record {s.name} done
+                  Mark {s.name} done today
                 </button>
               </li>
             ))}
           </ul>
           <div className="schedule-actions">
             <button type="button" className="button" onClick={() => setDrafts(data.schedules.map(toDraft))}>
-              Edit schedules
+              Change schedules
             </button>
           </div>
         </>

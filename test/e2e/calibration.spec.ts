@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { type RunningApp, startApp } from './harness';
+import { sizeOffenders } from './layout-audit';
 import { addConnection, openRecord, ui } from './ui';
 
 /**
@@ -48,7 +49,7 @@ test('an overdue Cannlytics instrument turns green on the board after Record cal
   const schedules = ui.detail(page).getByRole('region', { name: 'Calibration and maintenance schedules' });
   await test.step('give it a yearly calibration schedule: it is overdue on the record and in the list', async () => {
     await openRecord(page, name);
-    await schedules.getByRole('button', { name: 'Edit schedules' }).click();
+    await schedules.getByRole('button', { name: 'Change schedules' }).click();
     await schedules.getByRole('button', { name: 'Add a schedule' }).click();
     await expect(schedules.getByLabel('Name')).toHaveValue('calibration');
     await expect(schedules.getByLabel('Interval (days)')).toHaveValue('365');
@@ -60,10 +61,12 @@ test('an overdue Cannlytics instrument turns green on the board after Record cal
 
   const row = page.getByRole('table', { name: 'Calibration board' }).getByTestId('calibration-row').filter({ hasText: name });
   await test.step('the board says Overdue in words; Record calibration turns it In date', async () => {
-    await ui.tab(page, 'Calibration').click();
+    await ui.tab(page, 'Due dates').click();
     await expect(row).toContainText('Overdue');
     await expect(row).toContainText('Potency Lab');
     await expect(row).toHaveClass(/due-row-overdue/);
+    // Glove-sized targets and readable text on the board, as on every view (test/e2e/layout-audit.ts).
+    expect(await sizeOffenders(page)).toEqual([]);
     await row.getByRole('button', { name: 'Record calibration' }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Calibration recorded (queued for Cannlytics LIMS).' })).toBeVisible();
     await expect(row).toContainText('In date');
@@ -84,7 +87,7 @@ test('an overdue Cannlytics instrument turns green on the board after Record cal
     const doc = await remoteDoc('UPLC-PDA-01');
     expect(doc.maintenance_schedules).toEqual([expect.objectContaining({ name: 'calibration', interval_days: 365, warning_days: 30 })]);
     await page.reload();
-    await ui.tab(page, 'Calibration').click();
+    await ui.tab(page, 'Due dates').click();
     await expect(row).toContainText('In date');
     await expect(row).toContainText(`last done ${today}`);
   });
