@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventOf } from '../../src-shared/contract';
+import { CalibrationReads } from './bench/calibration-reads';
 import { ConnectionStore } from './connections/connection-store';
 import { openDatabase } from './db/database';
 import { createDispatcher, type DispatchReply } from './dispatch';
@@ -8,7 +9,6 @@ import { createHandlers } from './handlers';
 import { HistoryQueries } from './history/history-queries';
 import { HistoryView } from './history/history-view';
 import { LabelRecords } from './labels/label-records';
-import type { NextDueOf } from './labels/labels-file';
 import { Mirror } from './mirror/mirror';
 import { OutboxQueries } from './outbox/outbox-queries';
 import { RecordQueries } from './records/record-queries';
@@ -86,6 +86,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     engine.statusChanged();
     if (change.local) engine.kick(change.connectionId ?? undefined);
   });
+  const calibration = new CalibrationReads(db);
   const handlers = createHandlers({
     version: APP_VERSION,
     dataDir: options.dataDir,
@@ -99,7 +100,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     historyView: new HistoryView(db),
     settings: new AppSettings(db),
     labelRecords: new LabelRecords(db),
-    nextDueOf: noCalibrationSchedules,
+    nextDueOf: (ids) => calibration.nextCalibrationDue(ids),
+    calibration,
+    db,
   });
   await engine.start();
 
@@ -119,12 +122,6 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
   };
 }
-
-/**
- * No calibration schedules are kept in this build, so no record has a next due date and labels
- * print no due line. The schedules' query takes this place (docs/labels.md, "Next due").
- */
-const noCalibrationSchedules: NextDueOf = async () => new Map();
 
 /** The workstation's OS user, for the history's "who". */
 function osUserName(): string {

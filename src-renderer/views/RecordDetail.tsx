@@ -17,6 +17,7 @@ import { useConfirmStep } from './confirm-step';
 import { DeleteConfirm } from './DeleteConfirm';
 import { RecordHistory } from './RecordHistory';
 import { PrintLabels } from './PrintLabels';
+import { RecordSchedules } from './RecordSchedules';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -181,6 +182,7 @@ export function RecordDetail() {
         <RecordHistory detail={detail} />
       ) : (
         <>
+          <RecordSchedules detail={detail} />
           <dl className="fields">
             {specs.map((spec) => (
               <div key={spec.name} className="field-row">

@@ -5,6 +5,7 @@ import { useConnections } from '../stores/connections';
 import { useScan } from '../stores/scan';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
+import { DueBadge } from './DueBadge';
 
 const BY_LABEL: Record<MatchedBy, string> = { id: 'id', serial: 'serial', name: 'name' };
 
@@ -142,6 +143,7 @@ export function ScanBox() {
                       </span>
                       <span className="row-badges">
                         <RecordBadges record={m.record} />
+                        <DueBadge recordId={m.record.id} />
                       </span>
                     </button>
                   </li>

@@ -108,6 +108,17 @@ describe('labels: render, rasterise, decode, scan back', () => {
     expect(words).not.toContain('Due ');
   }, 60_000);
 
+  it('a record with a calibration schedule prints its next calibration due', async () => {
+    const scope = chosen.find((r) => r.system === 'catalog')!;
+    await app.client.call('calibration.setSchedules', { recordId: scope.id, schedules: [{ name: 'calibration', intervalDays: 365, warningDays: 30 }] });
+    await app.client.call('bench.act', { recordId: scope.id, act: 'calibrate', at: '2026-06-01T12:00:00' });
+    const reply = await app.client.call('labels.pdf', { recordIds: [scope.id], stock: 'dymo-99012' });
+    const file = join(dir.path, 'due.pdf');
+    writeFileSync(file, Buffer.from(reply.pdfBase64, 'base64'));
+    expect(execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' })).toContain('Due 2027-06-01');
+    expect(decode(file, 'due')).toEqual([scanCodeOf(scope)]);
+  });
+
   it('the code of each system is its key or id, or its serial where the id is a bare row number', () => {
     const by = (system: string) => chosen.filter((r) => r.system === system && r.id !== unsent.id);
     for (const r of by('cannlytics')) expect(scanCodeOf(r)).toBe(r.remoteId); // instrument_id, e.g. HPLC-01
