@@ -144,8 +144,8 @@ export interface Connector {
   };
   /**
    * For remotes without batches whose writes to different records are independent: up to this
-   * many never-sent ops of different records are in flight at once, one request each, each
-   * going as soon as the limit has room for it (default 1: one at a time). An op that was sent before, and so
+   * many never-sent ops of different records go out at once, one request each, when the limit
+   * has room for all of them now (default 1: one at a time). An op that was sent before, and so
    * needs a lookup first, always goes alone: a lookup must not see a concurrent create.
    */
   parallelPushes?: number;

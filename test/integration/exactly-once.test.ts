@@ -213,41 +213,6 @@ describe('exactly once, under lost replies', () => {
     }
   });
 
-  it('Catalog: creates sent together do not wait for each other: a slow reply holds back no other acknowledgement', async () => {
-    dir = tempDir();
-    emulator = await startCatalogEmulator({ rateLimitScale: 20 });
-    const proxy: TamperingProxy = await startTamperingProxy(emulator.baseUrl);
-    // The server takes the slow one at once, but its reply comes 4 s later.
-    proxy.rules.push({
-      match: (method, _path, body) => method === 'POST' && body.toString().includes('Slow shaker'),
-      passThroughFirst: true,
-      delayMs: 4_000,
-      reply: (upstream) => upstream ?? { status: 502, body: '' },
-    });
-    try {
-      const scaled = catalogConnector.rateLimit.map((w) => ({ limit: w.limit * 20, windowMs: w.windowMs }));
-      app = await startApp(dir.path, { ...SLOW_RETRY, rateLimitFor: () => scaled });
-      const { id: connectionId } = await connectTo(app, { ...emulator, baseUrl: proxy.baseUrl });
-      await waitForDrain(app, connectionId);
-      await app.client.call('connections.setPaused', { id: connectionId, paused: true });
-      const names = ['Slow shaker', ...Array.from({ length: 5 }, (_, i) => `Quick shaker ${i + 1}`)];
-      for (const name of names) {
-        await app.client.call('records.create', { connectionId, kind: 'instrument', fields: { name, description: 'IKA KS 130', category_id: 1 } });
-      }
-      await app.client.call('connections.setPaused', { id: connectionId, paused: false });
-      const statuses = async () => new Map((await app!.client.call('records.list', { text: 'shaker', limit: 50, offset: 0 })).items.map((r) => [r.title, r.status]));
-      await waitFor('the quick ones synced', async () => [...(await statuses()).entries()].filter(([t, s]) => t.startsWith('Quick') && s === 'synced').length === 5, 3_500);
-      // Each acknowledged while the slow one is still on its way (sent in one round, they would wait for it).
-      expect((await statuses()).get('Slow shaker')).toBe('pending');
-      await waitForDrain(app, connectionId, 30_000);
-      expect((await statuses()).get('Slow shaker')).toBe('synced');
-      const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
-      expect(mine.filter((i) => i.description === 'IKA KS 130').map((i) => i.name).sort()).toEqual([...names].sort());
-    } finally {
-      await proxy.close();
-    }
-  });
-
   it('Catalog: a relaunch remembers the requests already sent in the rate-limit window (no 429 across relaunches)', async () => {
     const limits = [
       { limit: 5, windowMs: 1_000 },

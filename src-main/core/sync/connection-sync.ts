@@ -12,7 +12,6 @@ import { type BackoffPolicy, backoffMs } from './backoff';
 import { failsOnThisOp, MAX_SERVER_FAILURES } from './failing-op';
 import type { LimitWindow } from './rate-limiter';
 import { LimiterCancelled, type LimiterSlot, RateLimiter } from './rate-limiter';
-import { TurnBatch } from './turn-batch';
 import type { SendLog } from './send-log';
 import type { SyncReads } from './sync-reads';
 
@@ -301,7 +300,7 @@ export class ConnectionSync {
       this.o.onChange();
       if (!batch) {
         const fresh = ready.filter((op) => this.isFresh(op));
-        const outcome = parallel > 1 && fresh.length > 1 ? await this.pushPipelined(ctx, parallel) : await this.pushGroup(ctx, [ready[0]!]);
+        const outcome = fresh.length > 1 ? await this.pushParallel(ctx, fresh) : await this.pushGroup(ctx, [ready[0]!]);
         if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
         continue;
       }
@@ -388,106 +387,51 @@ export class ConnectionSync {
   }
 
   /**
-   * Never-sent ops of different records, one request each, up to `parallel` at once: each op
-   * goes as soon as the limit has room for it (no waiting for the others), and has its own
-   * RemoteHttp, so "did a write leave?" is answered per op. Claims, and acknowledgements, made in
-   * the same turn of the event loop share a transaction. Ends when no never-sent op is left (an
-   * op sent before goes alone afterwards, so its lookup never sees a concurrent create).
+   * Never-sent ops of different records, one request each, all out at once (as many as the limit
+   * has room for now; the first waits for a slot like any push). Each request has its own
+   * RemoteHttp, so "did a write leave?" is answered per op; acknowledgements are one transaction.
    */
-  private async pushPipelined(ctx: ConnectorContext, parallel: number): Promise<PushOutcome> {
-    const lanes = new Set<Promise<void>>();
-    const taken = new Set<number>();
-    const outcomes: PushOutcome[] = [];
-    // A lane that threw (not a remote's answer: e.g. the database): stop, then rethrow it.
-    const crash: { error?: unknown; happened: boolean } = { happened: false };
-    const claims = new TurnBatch<{ op: OutboxRow; sent: SentSnapshot }, boolean>(async (items) => {
-      const claimed = new Set(await this.o.mirror.claim(items));
-      return items.map((i) => claimed.has(i.op.id));
-    });
-    const acks = new TurnBatch<{ opId: number; result: PushResult }, void>(async (items) => {
-      await this.o.mirror.acknowledgeAll(items);
-      return items.map(() => undefined);
-    });
-    const grave = () => outcomes.some((o) => o === 'offline' || o === 'key_rejected' || o === 'rate_limited');
-    const nextFresh = async (): Promise<OutboxRow | undefined> => {
-      // The ready list starts with the ops lanes hold (until they claim them): read past those.
-      for (let limit = taken.size + 4; ; limit *= 2) {
-        const ready = await this.o.outbox.nextReady(this.o.connectionId, Date.now(), limit);
-        const op = ready.find((r) => !taken.has(r.id) && this.isFresh(r));
-        if (op || ready.length < limit) return op;
-      }
-    };
-    while (!this.stopped && !crash.happened && !grave()) {
-      if (lanes.size >= parallel) {
-        await Promise.race(lanes);
-        continue;
-      }
-      let op = await nextFresh();
-      if (!op) {
-        if (lanes.size === 0) break;
-        await Promise.race(lanes);
-        continue;
-      }
-      let slot = this.limiter.tryAcquire();
-      if (!slot) {
-        try {
-          slot = await this.limiter.acquire(PUSH_PRIORITY);
-        } catch (error) {
-          if (error instanceof LimiterCancelled) break;
-          throw error;
-        }
-        // While it waited, the op may have been edited, discarded or sent: read again.
-        op = await nextFresh();
-        if (!op || this.stopped) continue;
-      }
-      const mine = op;
-      taken.add(mine.id);
-      const lane: Promise<void> = this.pushLane(ctx, mine, slot, claims, acks)
-        .then(
-          (outcome) => void outcomes.push(outcome),
-          (error: unknown) => {
-            if (!crash.happened) Object.assign(crash, { error, happened: true });
-          },
-        )
-        .finally(() => {
-          lanes.delete(lane);
-          taken.delete(mine.id);
-        });
-      lanes.add(lane);
+  private async pushParallel(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
+    const got = await this.slotFor(ready, (op) => this.isFresh(op));
+    if (!got) return 'ok';
+    const { ops } = got;
+    const slots = [got.slot];
+    while (slots.length < ops.length) {
+      const slot = this.limiter.tryAcquire();
+      if (!slot) break;
+      slots.push(slot);
     }
-    await Promise.all(lanes);
-    if (crash.happened) throw crash.error;
-    // The gravest outcome decides what the loop does next.
-    for (const g of ['offline', 'key_rejected', 'rate_limited'] as const) if (outcomes.includes(g)) return g;
-    return outcomes.includes('rejected') ? 'rejected' : 'ok';
-  }
-
-  /** One op of the pipeline, on a slot already granted: claim, send, acknowledge. */
-  private async pushLane(
-    ctx: ConnectorContext,
-    op: OutboxRow,
-    slot: LimiterSlot,
-    claims: TurnBatch<{ op: OutboxRow; sent: SentSnapshot }, boolean>,
-    acks: TurnBatch<{ opId: number; result: PushResult }, void>,
-  ): Promise<PushOutcome> {
-    const lane: ConnectorContext = { ...ctx, http: this.http(ctx.connection) };
-    lane.http.useHeldSlot(slot);
+    const lanes = await Promise.all(
+      ops.slice(0, slots.length).map(async (op, i) => {
+        const sent = await this.o.outbox.sendSnapshot(op);
+        const lane: ConnectorContext = { ...ctx, http: this.http(ctx.connection) };
+        lane.http.useHeldSlot(slots[i]);
+        return { op, sent, push: await this.toPushOp(op, sent), lane };
+      }),
+    );
     try {
-      const sent = await this.o.outbox.sendSnapshot(op);
-      const push = await this.toPushOp(op, sent);
-      // Lanes starting in the same turn claim in one transaction; an op edited since it was read is not claimed.
-      if (this.stopped || !(await claims.add({ op, sent }))) return 'ok';
-      let result: PushResult;
-      try {
-        result = await this.o.connector.push(lane, push);
-      } catch (error) {
-        return await this.failed([op], error, lane.http.writesSent === 0, lane);
-      }
-      await acks.add({ opId: op.id, result });
-      this.noteAcknowledged(op, result);
-      return 'ok';
+      if (this.stopped) return 'ok';
+      const claimed = new Set(await this.o.mirror.claim(lanes));
+      const sending = lanes.filter((l) => claimed.has(l.op.id));
+      const settled = await Promise.all(
+        sending.map(async (l) => {
+          try {
+            return { ...l, result: await this.o.connector.push(l.lane, l.push) };
+          } catch (error) {
+            return { ...l, error };
+          }
+        }),
+      );
+      const done = settled.flatMap((l) => ('result' in l ? [{ op: l.op, result: l.result }] : []));
+      await this.o.mirror.acknowledgeAll(done.map((l) => ({ opId: l.op.id, result: l.result })));
+      for (const l of done) this.noteAcknowledged(l.op, l.result);
+      const outcomes: PushOutcome[] = [];
+      for (const l of settled) if ('error' in l) outcomes.push(await this.failed([l.op], l.error, l.lane.http.writesSent === 0, l.lane));
+      // The gravest outcome decides what the loop does next.
+      for (const grave of ['offline', 'key_rejected', 'rate_limited'] as const) if (outcomes.includes(grave)) return grave;
+      return outcomes.includes('rejected') ? 'rejected' : 'ok';
     } finally {
-      lane.http.releaseHeldSlot();
+      for (const l of lanes) l.lane.http.releaseHeldSlot();
     }
   }
 

@@ -19,8 +19,6 @@ export interface TamperRule {
   reply(upstream: { status: number; headers: Record<string, string>; body: Buffer } | null): TamperedReply;
   /** Forward the request and hand the emulator's reply to `reply` (to rewrite it). */
   passThroughFirst?: boolean;
-  /** Hold the reply this long (after forwarding, when `passThroughFirst`). */
-  delayMs?: number;
 }
 
 export interface TamperingProxy {
@@ -49,9 +47,7 @@ export async function startTamperingProxy(targetBaseUrl: string): Promise<Tamper
         res.writeHead(up.status, up.headers).end(up.body);
         return;
       }
-      const upstream = rule.passThroughFirst ? await forward() : null;
-      if (rule.delayMs) await new Promise((r) => setTimeout(r, rule.delayMs));
-      const reply = rule.reply(upstream);
+      const reply = rule.reply(rule.passThroughFirst ? await forward() : null);
       res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(reply.body);
     } catch {
       res.destroy();
