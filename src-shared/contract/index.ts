@@ -5,6 +5,7 @@ import { connectionsContract } from './connections';
 import { eventsContract } from './events';
 import { historyContract } from './history';
 import { recordsContract } from './records';
+import { scanContract } from './scan';
 import { syncContract } from './sync';
 
 /** Everything the renderer may ask of main: one table, every message a zod schema. */
@@ -15,6 +16,7 @@ export const contract = {
   ...syncContract,
   ...approvalsContract,
   ...historyContract,
+  ...scanContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -36,4 +38,5 @@ export * from './common';
 export * from './connections';
 export * from './history';
 export * from './records';
+export * from './scan';
 export * from './sync';
