@@ -8,6 +8,7 @@ import * as m0006 from './0006_proposal_history';
 import * as m0007 from './0007_sync_times_and_write_refusals';
 import * as m0008 from './0008_search_index';
 import * as m0009 from './0009_history';
+import * as m0010 from './0010_bench_acts';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_sync_times_and_write_refusals': m0007,
   '0008_search_index': m0008,
   '0009_history': m0009,
+  '0010_bench_acts': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

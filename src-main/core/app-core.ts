@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { EventName, EventOf } from '../../src-shared/contract';
+import { CalibrationReads } from './bench/calibration-reads';
 import { ConnectionStore } from './connections/connection-store';
 import { openDatabase } from './db/database';
 import { createDispatcher, type DispatchReply } from './dispatch';
@@ -96,6 +97,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     history: new HistoryQueries(db),
     historyView: new HistoryView(db),
     settings: new AppSettings(db),
+    calibration: new CalibrationReads(db),
+    db,
   });
   await engine.start();
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { appContract } from './app';
 import { approvalsContract } from './approvals';
+import { benchContract } from './bench';
 import { connectionsContract } from './connections';
 import { eventsContract } from './events';
 import { historyContract } from './history';
@@ -16,6 +17,7 @@ export const contract = {
   ...syncContract,
   ...approvalsContract,
   ...historyContract,
+  ...benchContract,
   ...scanContract,
 } as const;
 
@@ -34,6 +36,7 @@ export function isMethod(name: unknown): name is Method {
 }
 
 export * from './approvals';
+export * from './bench';
 export * from './common';
 export * from './connections';
 export * from './history';

@@ -12,6 +12,7 @@ export const HISTORY_SOURCES = [
   'proposal_accepted',
   'proposal_rejected',
   'scan_session',
+  'bench_act',
   'sync',
   'connection_removed',
 ] as const;
@@ -46,6 +47,7 @@ export const HISTORY_SOURCE_LABELS: Record<HistorySource, string> = {
   proposal_accepted: 'Proposal accepted',
   proposal_rejected: 'Proposal rejected',
   scan_session: 'Scan session',
+  bench_act: 'Bench act on this workstation',
   sync: 'Sync',
   connection_removed: 'Connection removed',
 };

@@ -148,7 +148,43 @@ export interface AppSettingsTable {
   value: string;
 }
 
+/** One bench act or undo of one (migration 0010; docs/calibration.md). Append-only. */
+export interface BenchLogTable {
+  id: Generated<number>;
+  record_id: string;
+  connection_id: string;
+  act: string;
+  at: string;
+  os_user: string;
+  session_id: string | null;
+  place: string | null;
+  schedule: string | null;
+  note: string | null;
+  how: 'edit' | 'log';
+  op_id: number | null;
+  before: string | null;
+  after: string | null;
+  op_before: string | null;
+  undoes: number | null;
+  message: string;
+  created_at: string;
+}
+
+/** A record's maintenance schedule kept in the mirror (records whose remote cannot hold them). */
+export interface MaintenanceSchedulesTable {
+  id: Generated<number>;
+  record_id: string;
+  name: string;
+  interval_days: number;
+  warning_days: number;
+  lives: ColumnType<string, string | undefined, string>;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  bench_log: BenchLogTable;
+  maintenance_schedules: MaintenanceSchedulesTable;
   history: HistoryTable;
   history_head: HistoryHeadTable;
   history_staging: HistoryStagingTable;

@@ -1,4 +1,6 @@
 import type { Method, ParsedRequestOf, ReplyOf } from '../../../src-shared/contract';
+import type { CalibrationReads } from '../bench/calibration-reads';
+import type { Db } from '../db/schema';
 import type { ConnectionStore } from '../connections/connection-store';
 import type { HistoryQueries } from '../history/history-queries';
 import type { HistoryView } from '../history/history-view';
@@ -21,6 +23,9 @@ export interface HandlerDeps {
   history: HistoryQueries;
   historyView: HistoryView;
   settings: AppSettings;
+  calibration: CalibrationReads;
+  /** For reads only (e.g. resolving an import's rows); writes go through `mirror`. */
+  db: Db;
 }
 
 export type HandlerTable = { [M in Method]: (request: ParsedRequestOf<M>) => Promise<ReplyOf<M>> };

@@ -1,3 +1,4 @@
+import { benchHandlers } from './bench';
 import { connectionHandlers } from './connections';
 import type { HandlerDeps, HandlerTable } from './deps';
 import { historyHandlers } from './history';
@@ -9,5 +10,5 @@ export type { HandlerDeps, HandlerTable } from './deps';
 
 /** The one table of everything the renderer can ask for (after Actual's loot-core handlers), one module per area. */
 export function createHandlers(d: HandlerDeps): HandlerTable {
-  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d), ...historyHandlers(d), ...scanHandlers(d) };
+  return { ...connectionHandlers(d), ...recordHandlers(d), ...syncHandlers(d), ...historyHandlers(d), ...benchHandlers(d), ...scanHandlers(d) };
 }

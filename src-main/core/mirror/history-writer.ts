@@ -35,7 +35,7 @@ export interface HistoryContext {
 type Entry = Omit<HashedContent, 'id'>;
 
 /** Local sources whose field entries belong to the record's queued op. */
-const CARRIED_BY_AN_OP = new Set<HistorySource>(['local_edit', 'bulk_edit', 'scan_session', 'conflict_resolution']);
+const CARRIED_BY_AN_OP = new Set<HistorySource>(['local_edit', 'bulk_edit', 'scan_session', 'bench_act', 'conflict_resolution']);
 
 /**
  * Turns what this transaction did to `records` (staged by triggers) and the ops' fates into

@@ -16,7 +16,7 @@ import type { WriteScope } from './write-scope';
 
 export type RunWrite = <T>(fn: (s: WriteScope) => Promise<T>) => Promise<T>;
 
-interface PreparedUpdate {
+export interface PreparedUpdate {
   id: string;
   title: string;
   system: SystemId;
@@ -30,7 +30,7 @@ interface PreparedUpdate {
  * can change it, and the patched record passes the remote's rules. `strict`: each patched field
  * must be one of the kind's fields that can be set (a bulk edit's patch names fields of one kind).
  */
-async function prepareUpdate(db: Db, systemOf: (connectionId: string) => Promise<SystemId>, id: string, patch: Fields, strict = false): Promise<PreparedUpdate> {
+export async function prepareUpdate(db: Db, systemOf: (connectionId: string) => Promise<SystemId>, id: string, patch: Fields, strict = false): Promise<PreparedUpdate> {
   const before = await editableRecord(db, id, 'edit');
   const system = await systemOf(before.connection_id);
   const kind = before.kind as RecordKind;
@@ -49,7 +49,7 @@ async function prepareUpdate(db: Db, systemOf: (connectionId: string) => Promise
 }
 
 /** Writes a prepared update and queues its op; false when the record already had those values. */
-async function writeUpdate(s: WriteScope, { id, system, profile, fields }: PreparedUpdate): Promise<boolean> {
+export async function writeUpdate(s: WriteScope, { id, system, profile, fields }: PreparedUpdate): Promise<boolean> {
   const kind = profile.kind;
   const rec = await editableRecord(s.db, id, 'edit');
   const current = parseFields(rec.fields);

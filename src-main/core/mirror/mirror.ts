@@ -10,6 +10,11 @@ import { applyPickList, applyPullComplete, applyPulledChunk, type PullCompleteRe
 
 export type { PullCompleteResult } from './apply-pull';
 import { LocalEdits } from './local-edits';
+import { type BenchActDone, type BenchActInput, type UndoDone, undoBenchAct, writeBenchAct } from './bench-acts';
+import { writeScheduleSets, writeSchedules } from './schedules';
+import type { ScheduleRule } from '../../../src-shared/domain/calibration';
+
+export type { BenchActDone, BenchActInput, UndoDone } from './bench-acts';
 import { absorbIntoRejected, requeueOp } from './outbox-rows';
 import { type Db, rebuildFromOutbox } from './rows';
 import type { HistorySource } from '../../../src-shared/domain/history';
@@ -206,6 +211,28 @@ export class Mirror {
   /** Writes the history of record rows removed with their connection (the database cascades that delete). */
   async settleHistory(): Promise<void> {
     await this.write(async () => undefined, false, 'connection_removed');
+  }
+
+  // ---- bench acts and maintenance schedules (docs/calibration.md) ----
+
+  /** One bench act: a queued edit where the remote has a field for it, else a bench log entry; logged either way. */
+  async benchAct(input: BenchActInput): Promise<BenchActDone> {
+    return this.write((s) => writeBenchAct(s, input, this.actor.osUser), true);
+  }
+
+  /** Undoes one bench act (the log keeps both); an unsent edit's op goes back to what it was before. */
+  async undoBenchAct(actId: number): Promise<UndoDone> {
+    return this.write((s) => undoBenchAct(s, actId, this.actor.osUser), true);
+  }
+
+  /** Replaces a record's maintenance schedules (on the remote record for Cannlytics, else in the mirror). */
+  async setSchedules(recordId: string, rules: readonly ScheduleRule[]): Promise<void> {
+    await this.write((s) => writeSchedules(s, recordId, rules), true);
+  }
+
+  /** Several records' schedules, all or nothing (a CSV import). */
+  async setScheduleSets(sets: readonly { recordId: string; rows: readonly number[]; rules: readonly ScheduleRule[] }[]): Promise<void> {
+    await this.write((s) => writeScheduleSets(s, sets), true);
   }
 
   // ---- the transaction every write goes through ----
