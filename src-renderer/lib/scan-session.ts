@@ -1,4 +1,6 @@
-import type { RecordSummaryDto } from '../../src-shared/contract';
+import type { RecordSummaryDto, ReplyOf } from '../../src-shared/contract';
+import type { BenchAct } from '../../src-shared/domain/bench-acts';
+import type { DueStatus } from '../../src-shared/domain/calibration';
 import type { ScanMatch } from './scan';
 
 /**
@@ -7,21 +9,12 @@ import type { ScanMatch } from './scan';
  * (stores/scan-session.ts) makes the calls and feeds the answers in, the tests drive it directly.
  */
 
-/** The four acts a session repeats (bench.act's `act`). */
-export const SESSION_ACTS = ['verify_present', 'move', 'calibrate', 'out_of_service'] as const;
-export type SessionAct = (typeof SESSION_ACTS)[number];
+/** The act a session repeats (src-shared/domain/bench-acts.ts). */
+export type SessionAct = BenchAct;
+export type { DueStatus };
 
-/** The worst schedule status of a record after an act (bench.act's `due`). */
-export type DueStatus = 'ok' | 'due_soon' | 'overdue' | 'never';
-
-/** What the core answered an act with (bench.act's reply). */
-export interface ActOutcome {
-  actId: number;
-  how: 'edit' | 'log';
-  record: RecordSummaryDto;
-  due: DueStatus | null;
-  message: string;
-}
+/** What the core answered an act with: the record after it, how it was kept, its worst schedule status. */
+export type ActOutcome = Pick<ReplyOf<'bench.act'>, 'actId' | 'how' | 'due' | 'message'> & { record: RecordSummaryDto };
 
 export type RowState =
   /** Being looked up. */

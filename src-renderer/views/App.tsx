@@ -11,6 +11,7 @@ import { HistoryView } from './HistoryView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
 import { ScanBox } from './ScanBox';
+import { ScanSessionView } from './ScanSessionView';
 import { StatusBar } from './StatusBar';
 import { useAppKeys } from './keyboard';
 
@@ -64,6 +65,8 @@ export function App() {
           <ApprovalsView />
         ) : view === 'history' ? (
           <HistoryView />
+        ) : view === 'session' ? (
+          <ScanSessionView />
         ) : (
           <ConnectionsView />
         )}

@@ -37,6 +37,7 @@ export const VIEWS: readonly { view: View; label: string }[] = [
   { view: 'approvals', label: 'Approvals' },
   { view: 'connections', label: 'Connections' },
   { view: 'history', label: 'What changed' },
+  { view: 'session', label: 'Scan session' },
 ];
 
 /** The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown. */
@@ -70,6 +71,15 @@ export function currentCommands(): Command[] {
   commands.push(
     { id: 'search', group: 'Go to', label: 'Search records', key: '/', shortcut: '/', keywords: ['find'], run: () => ui.requestSearchFocus() },
     { id: 'scan', group: 'Go to', label: 'Scan box', key: 's', shortcut: 's', keywords: ['barcode', 'code', 'serial'], run: () => ui.requestScanFocus() },
+    {
+      id: 'scan-session',
+      group: 'Actions',
+      label: 'Scan session: one action, item after item',
+      key: 'S',
+      shortcut: 'Shift+S',
+      keywords: ['audit', 'verify', 'move', 'calibration', 'out of service', 'barcode', 'bulk'],
+      run: () => ui.show('session'),
+    },
   );
   if (connections.some((c) => SYSTEM_PROFILES[c.system]?.kinds.some((k) => k.canCreate))) {
     commands.push({ id: 'new', group: 'Actions', label: 'New record', key: 'n', shortcut: 'n', keywords: ['create', 'add'], run: () => ui.openForm({ mode: 'create' }) });
