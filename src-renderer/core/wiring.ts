@@ -1,5 +1,6 @@
 import { client, link } from './client';
 import { useApprovals } from '../stores/approvals';
+import { useCalibration } from '../stores/calibration';
 import { useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
 import { useRecords } from '../stores/records';
@@ -24,6 +25,7 @@ export function wireStores(): () => void {
     void useSelection.getState().reload();
     void useOutbox.getState().load();
     if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
+    void useCalibration.getState().load();
   };
 
   // Bursts (a pull of many pages) become one refetch per 150 ms.
@@ -36,6 +38,8 @@ export function wireStores(): () => void {
     if (selected && (ids === null || ids.has(selected))) void useSelection.getState().reload();
     if (useUi.getState().view === 'pending') void useOutbox.getState().load();
     if (useUi.getState().view === 'approvals') void useApprovals.getState().load();
+    // The overdue markers of the list, the detail and the scan box follow the records.
+    void useCalibration.getState().load();
   };
 
   const offChanged = client.on('records.changed', ({ ids }) => {

@@ -4,6 +4,7 @@ import { useSyncSummary } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { DISCONNECTED_MESSAGE } from '../core/transport';
 import { ApprovalsView } from './ApprovalsView';
+import { CalibrationView } from './CalibrationView';
 import { CommandNotice, CommandPalette } from './CommandPalette';
 import { visibleViews } from './commands';
 import { ConnectionsView } from './ConnectionsView';
@@ -65,6 +66,8 @@ export function App() {
           <ApprovalsView />
         ) : view === 'history' ? (
           <HistoryView />
+        ) : view === 'calibration' ? (
+          <CalibrationView />
         ) : view === 'session' ? (
           <ScanSessionView />
         ) : (

@@ -16,6 +16,7 @@ import { recordActions } from '../lib/record-actions';
 import { useConfirmStep } from './confirm-step';
 import { DeleteConfirm } from './DeleteConfirm';
 import { RecordHistory } from './RecordHistory';
+import { RecordSchedules } from './RecordSchedules';
 
 export function RecordDetail() {
   const detail = useSelection((s) => s.detail);
@@ -177,6 +178,7 @@ export function RecordDetail() {
         <RecordHistory detail={detail} />
       ) : (
         <>
+          <RecordSchedules detail={detail} />
           <dl className="fields">
             {specs.map((spec) => (
               <div key={spec.name} className="field-row">

@@ -10,6 +10,7 @@ import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
+import { DueBadge } from './DueBadge';
 import { shown } from '../lib/bidi';
 import { useBulkSelection, viewKey } from '../stores/bulk-selection';
 import { BulkEditBar } from './BulkEditBar';
@@ -298,6 +299,7 @@ function VirtualRows() {
               </div>
               <div className="row-badges">
                 <RecordBadges record={row} />
+                <DueBadge recordId={row.id} />
               </div>
             </div>
           );

@@ -9,6 +9,7 @@ import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
+import { DueBadge } from './DueBadge';
 import { RowCheck } from './RowCheck';
 import { useRecordRows } from './useRecordRows';
 import './RecordsTable.css';
@@ -138,6 +139,7 @@ function Cell({ column, row, connectionLabel }: { column: ColumnKey; row: Record
         <span className="badges">
           {row.status === 'synced' && !row.deleted ? <span className="muted">synced</span> : null}
           <RecordBadges record={row} />
+          <DueBadge recordId={row.id} />
         </span>
       );
     case 'updatedAt':

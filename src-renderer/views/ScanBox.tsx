@@ -5,6 +5,7 @@ import { useConnections } from '../stores/connections';
 import { useScan } from '../stores/scan';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
+import { DueBadge } from './DueBadge';
 
 /**
  * Where a barcode scanner's code shows: typed here (`s` focuses it), or scanned with the focus
@@ -160,6 +161,7 @@ function MatchList({ matches, label }: { matches: ScanMatch[]; label: string }) 
             </span>
             <span className="row-badges">
               <RecordBadges record={m.record} />
+              <DueBadge recordId={m.record.id} />
             </span>
           </button>
         </li>

@@ -37,6 +37,7 @@ export const VIEWS: readonly { view: View; label: string }[] = [
   { view: 'approvals', label: 'Approvals' },
   { view: 'connections', label: 'Connections' },
   { view: 'history', label: 'What changed' },
+  { view: 'calibration', label: 'Calibration' },
   { view: 'session', label: 'Scan session' },
 ];
 

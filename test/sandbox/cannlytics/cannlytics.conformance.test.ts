@@ -229,6 +229,22 @@ describe('POST upsert', () => {
     expect(r.json.data).toMatchObject({ custom_flag: true, tags: ['a', 'b'], id: 'ODD' });
   });
 
+  it('keeps an unknown key holding a list of objects (as BenchSync keeps maintenance_schedules); a merge replaces a list whole', async () => {
+    // docs/calibration.md: Firestore's set(merge=True) merges maps key by key but replaces arrays.
+    const two = [
+      { name: 'calibration', interval_days: 365, warning_days: 30 },
+      { name: 'maintenance', interval_days: 90, warning_days: 7 },
+    ];
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', name: 'HPLC', maintenance_schedules: two }] });
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', calibrated_at: '2024-06-01' }] });
+    let r = await call(emu, 'GET', '/instruments/SCHED');
+    expect(r.json.data).toMatchObject({ name: 'HPLC', calibrated_at: '2024-06-01', maintenance_schedules: two });
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', maintenance_schedules: [two[1]] }] });
+    r = await call(emu, 'GET', '/instruments');
+    expect(r.json.data.find((d: { id: string }) => d.id === 'SCHED')).toMatchObject({ name: 'HPLC', maintenance_schedules: [two[1]] });
+    await call(emu, 'DELETE', '/instruments', { body: [{ instrument_id: 'SCHED' }] });
+  });
+
   it('a body that is neither dict nor non-empty list is 403 "not recognized"', async () => {
     const message =
       'The data submitted was not recognized. You can try to post either a singular object or an array / list of objects.';

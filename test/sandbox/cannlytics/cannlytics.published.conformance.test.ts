@@ -153,6 +153,22 @@ describe('Cannlytics published mode: writes', () => {
     expect(read.json.data).toMatchObject({ id: 'TEST', name: 'Romulus' });
   });
 
+  it('keeps an unknown key holding a list of objects (as BenchSync keeps maintenance_schedules); a merge replaces a list whole', async () => {
+    // docs/calibration.md: Firestore's set(merge=True) merges maps key by key but replaces arrays.
+    const two = [
+      { name: 'calibration', interval_days: 365, warning_days: 30 },
+      { name: 'maintenance', interval_days: 90, warning_days: 7 },
+    ];
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', name: 'HPLC', maintenance_schedules: two }] });
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', calibrated_at: '2024-06-01' }] });
+    let r = await call(emu, 'GET', '/instruments/SCHED');
+    expect(r.json.data).toMatchObject({ name: 'HPLC', calibrated_at: '2024-06-01', maintenance_schedules: two });
+    await call(emu, 'POST', '/instruments', { body: [{ instrument_id: 'SCHED', maintenance_schedules: [two[1]] }] });
+    r = await call(emu, 'GET', '/instruments');
+    expect(r.json.data.find((d: { id: string }) => d.id === 'SCHED')).toMatchObject({ name: 'HPLC', maintenance_schedules: [two[1]] });
+    await call(emu, 'DELETE', '/instruments', { body: [{ instrument_id: 'SCHED' }] });
+  });
+
   it('a body that is neither object nor list is 400 "Data not recognized" (2021 text)', async () => {
     const r = await call(emu, 'POST', '/instruments', { body: 'just text' });
     expect(r.status).toBe(400);
