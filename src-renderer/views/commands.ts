@@ -8,6 +8,7 @@ import { useApprovals } from '../stores/approvals';
 import { useCommands } from '../stores/commands';
 import { useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
+import { isRunning } from '../stores/scan-session';
 import { useSelection } from '../stores/selection';
 import { useUi, type View } from '../stores/ui';
 
@@ -41,9 +42,13 @@ export const VIEWS: readonly { view: View; label: string }[] = [
   { view: 'session', label: 'Scan session' },
 ];
 
-/** The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown. */
-export function visibleViews(current: View, reviewer: boolean): { view: View; label: string }[] {
-  return VIEWS.filter((t) => t.view !== 'approvals' || reviewer || current === 'approvals');
+/**
+ * The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown;
+ * Scan session while a session runs or it is shown (Shift+S and the palette open it), so the
+ * tab row still fits a small screen zoomed in the rest of the time.
+ */
+export function visibleViews(current: View, reviewer: boolean, sessionRunning = false): { view: View; label: string }[] {
+  return VIEWS.filter((t) => (t.view !== 'approvals' || reviewer || current === 'approvals') && (t.view !== 'session' || sessionRunning || current === 'session'));
 }
 
 /** Sends what is queued and pulls every connection now (the `r` key, the status bar's button does the same). */
@@ -60,7 +65,7 @@ export function currentCommands(): Command[] {
   const ui = useUi.getState();
   const { connections } = useConnections.getState();
   const reviewer = connections.some((c) => c.settings.reviewer === 'yes');
-  const commands: Command[] = visibleViews(ui.view, reviewer).map((t, i) => ({
+  const commands: Command[] = visibleViews(ui.view, reviewer, isRunning()).map((t, i) => ({
     id: `view:${t.view}`,
     group: 'Go to',
     label: t.label,
