@@ -1,19 +1,19 @@
-import type { Connection, RecordSummaryDto } from '../../src-shared/contract';
+import type { Connection, ScanMatchDto, ScanMatchKind } from '../../src-shared/contract';
 import type { Fields, RecordKind } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES, type KindProfile } from '../../src-shared/domain/remotes';
 import { validateWith } from '../../src-shared/domain/validation';
 
 /**
- * Scanning: a barcode scanner types an id or serial and Enter. A record matches when the code
- * is exactly (ignoring case and surrounding spaces) its remote id, its client-chosen key (e.g.
- * Cannlytics' `instrument_id`), its serial, or its name.
+ * Scanning: a barcode scanner types an id or serial and Enter. A record matches exactly when the
+ * code is (ignoring case and surrounding spaces) its remote id, its client-chosen key (e.g.
+ * Cannlytics' `instrument_id`), its BenchSync id, its serial, or its name; the core's
+ * `scan.resolve` answers those first, then records the search finds for the code's words.
  */
-export type MatchedBy = 'id' | 'serial' | 'name';
+export type MatchedBy = ScanMatchKind;
+export type ScanMatch = ScanMatchDto;
 
-export interface ScanMatch {
-  record: RecordSummaryDto;
-  by: MatchedBy;
-}
+/** How a match is named in a result: "matched by serial". */
+export const MATCHED_BY_LABEL: Record<MatchedBy, string> = { id: 'id', serial: 'serial', name: 'name', search: 'search' };
 
 /** Query parameters a label's URL may carry its code in, most specific first. */
 const CODE_PARAMS = ['code', 'asset', 'serial', 'sn', 'id', 'tag', 'barcode'];

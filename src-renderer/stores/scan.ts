@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { client, errorMessage } from '../core/client';
-import { codeFromScan, type MatchedBy, type ScanMatch } from '../lib/scan';
+import { codeFromScan, MATCHED_BY_LABEL, type ScanMatch } from '../lib/scan';
 import { useRecords } from './records';
 import { useSelection } from './selection';
 import { useUi } from './ui';
@@ -8,8 +8,11 @@ import { useUi } from './ui';
 type ScanState =
   | { phase: 'idle' }
   | { phase: 'looking'; code: string }
-  /** Several records carry the code, or none does (matches is empty), or one while a form is open. */
-  | { phase: 'found'; code: string; matches: ScanMatch[] }
+  /**
+   * Several records carry the code, or none does (matches is empty), or one while a form is open.
+   * `similar`: records the search finds for the code's words, offered when none carries it exactly.
+   */
+  | { phase: 'found'; code: string; matches: ScanMatch[]; similar: ScanMatch[] }
   /** Nothing has the code and the user asked for a new record with it: which connection and kind? */
   | { phase: 'choosing'; code: string }
   | { phase: 'failed'; code: string; message: string };
@@ -32,14 +35,14 @@ interface ScanStore {
   open(match: ScanMatch): void;
   /** After "New record with this code": ask where it goes. */
   chooseTarget(): void;
+  /** The same question for a code scanned elsewhere (a scan session's unknown code). */
+  newWithCode(code: string): void;
   dismiss(): void;
 }
 
-const BY_LABEL: Record<MatchedBy, string> = { id: 'id', serial: 'serial', name: 'name' };
-
 let seq = 0;
 
-/** The scan box's lookup: the core finds exact matches of the code (id, key, serial or name). */
+/** The scan box's lookup: the core finds exact matches of the code (id, key, serial or name), then similar records. */
 export const useScan = create<ScanStore>((set, get) => ({
   state: { phase: 'idle' },
   draft: '',
@@ -51,14 +54,15 @@ export const useScan = create<ScanStore>((set, get) => ({
     const mine = ++seq;
     set({ state: { phase: 'looking', code }, draft: code, announce: '' });
     try {
-      const matches = /[\p{L}\p{N}]/u.test(code) ? await findExact(code) : [];
+      const found = /[\p{L}\p{N}]/u.test(code) ? await resolve(code) : [];
       if (mine !== seq) return false;
+      const matches = found.filter((m) => m.exact);
       if (matches.length === 1 && !useUi.getState().form) {
         set({ state: { phase: 'idle' } });
         get().open(matches[0]!);
         return true;
       }
-      set({ state: { phase: 'found', code, matches } });
+      set({ state: { phase: 'found', code, matches, similar: matches.length === 0 ? found.filter((m) => !m.exact) : [] } });
     } catch (error) {
       if (mine === seq) set({ state: { phase: 'failed', code, message: errorMessage(error) } });
     }
@@ -71,12 +75,16 @@ export const useScan = create<ScanStore>((set, get) => ({
     ui.show('records');
     if (useRecords.getState().query.text) useRecords.getState().setQuery({ text: '' });
     ui.requestSearchClear();
-    set({ state: { phase: 'idle' }, announce: `Opened “${match.record.title}” (matched by ${BY_LABEL[match.by]}).` });
+    set({ state: { phase: 'idle' }, announce: `Opened “${match.record.title}” (matched by ${MATCHED_BY_LABEL[match.by]}).` });
     void useSelection.getState().select(match.record.id);
   },
   chooseTarget() {
     const state = get().state;
     if (state.phase === 'found') set({ state: { phase: 'choosing', code: state.code } });
+  },
+  newWithCode(code) {
+    seq++;
+    set({ state: { phase: 'choosing', code }, draft: code });
   },
   dismiss() {
     seq++;
@@ -84,6 +92,6 @@ export const useScan = create<ScanStore>((set, get) => ({
   },
 }));
 
-async function findExact(code: string): Promise<ScanMatch[]> {
-  return (await client.call('records.lookup', { code })).matches;
+async function resolve(code: string): Promise<ScanMatch[]> {
+  return (await client.call('scan.resolve', { code })).matches;
 }

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { RecordKind } from '../../src-shared/domain/record-kinds';
 import { DEFAULT_COLUMNS, isColumnKey, type ColumnKey } from '../lib/record-columns';
 
-export type View = 'records' | 'pending' | 'approvals' | 'connections' | 'history' | 'calibration';
+export type View = 'records' | 'pending' | 'approvals' | 'connections' | 'history' | 'calibration' | 'session';
 
 export type RecordForm =
   /** `scanned`: a code the scan box found no record for, to prefill (as the key, serial or name). */

@@ -1,5 +1,6 @@
 import { useConnections } from '../stores/connections';
 import { useLinkStore } from '../stores/link';
+import { useScanSession } from '../stores/scan-session';
 import { useSyncSummary } from '../stores/sync-status';
 import { useUi } from '../stores/ui';
 import { DISCONNECTED_MESSAGE } from '../core/transport';
@@ -12,6 +13,7 @@ import { HistoryView } from './HistoryView';
 import { PendingView } from './PendingView';
 import { RecordsView } from './RecordsView';
 import { ScanBox } from './ScanBox';
+import { ScanSessionView } from './ScanSessionView';
 import { StatusBar } from './StatusBar';
 import { useAppKeys } from './keyboard';
 
@@ -22,7 +24,8 @@ export function App() {
   const unsent = useSyncSummary().unsent;
   // The reviewer's queue only for connections set up as reviewer (administrator) accounts.
   const reviewer = useConnections((s) => s.connections.some((c) => c.settings.reviewer === 'yes'));
-  const tabs = visibleViews(view, reviewer);
+  const sessionRunning = useScanSession((s) => s.session !== null && s.session.endedAt === null);
+  const tabs = visibleViews(view, reviewer, sessionRunning);
   useAppKeys();
 
   return (
@@ -67,6 +70,8 @@ export function App() {
           <HistoryView />
         ) : view === 'calibration' ? (
           <CalibrationView />
+        ) : view === 'session' ? (
+          <ScanSessionView />
         ) : (
           <ConnectionsView />
         )}

@@ -1,13 +1,11 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { kindLabel, systemLabel } from '../lib/format';
-import { scanTargets, type MatchedBy, type ScanTarget } from '../lib/scan';
+import { MATCHED_BY_LABEL, scanTargets, type ScanMatch, type ScanTarget } from '../lib/scan';
 import { useConnections } from '../stores/connections';
 import { useScan } from '../stores/scan';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { DueBadge } from './DueBadge';
-
-const BY_LABEL: Record<MatchedBy, string> = { id: 'id', serial: 'serial', name: 'name' };
 
 /**
  * Where a barcode scanner's code shows: typed here (`s` focuses it), or scanned with the focus
@@ -127,28 +125,19 @@ export function ScanBox() {
               <button type="button" className="button primary small" onClick={() => useScan.getState().chooseTarget()}>
                 New record with “{state.code}”
               </button>
+              {state.similar.length > 0 ? (
+                <>
+                  <p className="muted small">Records with these words:</p>
+                  <MatchList matches={state.similar} label="Similar records" />
+                </>
+              ) : null}
             </>
           ) : (
             <>
               <p>
                 {state.matches.length === 1 ? 'One record matches' : `${state.matches.length} records match`} <strong>“{state.code}”</strong>:
               </p>
-              <ul className="scan-matches" aria-label="Matching records">
-                {state.matches.map((m) => (
-                  <li key={m.record.id}>
-                    <button type="button" className="scan-match" onClick={() => useScan.getState().open(m)}>
-                      <span className="row-title">{m.record.title || '(untitled)'}</span>
-                      <span className="row-meta">
-                        {systemLabel(m.record.system)} · {kindLabel(m.record.system, m.record.kind)} · matched by {BY_LABEL[m.by]}
-                      </span>
-                      <span className="row-badges">
-                        <RecordBadges record={m.record} />
-                        <DueBadge recordId={m.record.id} />
-                      </span>
-                    </button>
-                  </li>
-                ))}
-              </ul>
+              <MatchList matches={state.matches} label="Matching records" />
             </>
           )}
           <button type="button" className="link-button small" onClick={() => useScan.getState().dismiss()}>
@@ -157,6 +146,27 @@ export function ScanBox() {
         </div>
       ) : null}
     </div>
+  );
+}
+
+function MatchList({ matches, label }: { matches: ScanMatch[]; label: string }) {
+  return (
+    <ul className="scan-matches" aria-label={label}>
+      {matches.map((m) => (
+        <li key={m.record.id}>
+          <button type="button" className="scan-match" onClick={() => useScan.getState().open(m)}>
+            <span className="row-title">{m.record.title || '(untitled)'}</span>
+            <span className="row-meta">
+              {systemLabel(m.record.system)} · {kindLabel(m.record.system, m.record.kind)} · matched by {MATCHED_BY_LABEL[m.by]}
+            </span>
+            <span className="row-badges">
+              <RecordBadges record={m.record} />
+              <DueBadge recordId={m.record.id} />
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

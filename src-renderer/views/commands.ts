@@ -8,6 +8,7 @@ import { useApprovals } from '../stores/approvals';
 import { useCommands } from '../stores/commands';
 import { useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
+import { isRunning } from '../stores/scan-session';
 import { useSelection } from '../stores/selection';
 import { useUi, type View } from '../stores/ui';
 
@@ -38,11 +39,16 @@ export const VIEWS: readonly { view: View; label: string }[] = [
   { view: 'connections', label: 'Connections' },
   { view: 'history', label: 'What changed' },
   { view: 'calibration', label: 'Due dates' },
+  { view: 'session', label: 'Scan session' },
 ];
 
-/** The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown. */
-export function visibleViews(current: View, reviewer: boolean): { view: View; label: string }[] {
-  return VIEWS.filter((t) => t.view !== 'approvals' || reviewer || current === 'approvals');
+/**
+ * The views' tabs: Approvals only for reviewer (administrator) connections, or while it is shown;
+ * Scan session while a session runs or it is shown (Shift+S and the palette open it), so the
+ * tab row still fits a small screen zoomed in the rest of the time.
+ */
+export function visibleViews(current: View, reviewer: boolean, sessionRunning = false): { view: View; label: string }[] {
+  return VIEWS.filter((t) => (t.view !== 'approvals' || reviewer || current === 'approvals') && (t.view !== 'session' || sessionRunning || current === 'session'));
 }
 
 /** Sends what is queued and pulls every connection now (the `r` key, the status bar's button does the same). */
@@ -59,7 +65,7 @@ export function currentCommands(): Command[] {
   const ui = useUi.getState();
   const { connections } = useConnections.getState();
   const reviewer = connections.some((c) => c.settings.reviewer === 'yes');
-  const commands: Command[] = visibleViews(ui.view, reviewer).map((t, i) => ({
+  const commands: Command[] = visibleViews(ui.view, reviewer, isRunning()).map((t, i) => ({
     id: `view:${t.view}`,
     group: 'Go to',
     label: t.label,
@@ -71,6 +77,15 @@ export function currentCommands(): Command[] {
   commands.push(
     { id: 'search', group: 'Go to', label: 'Search records', key: '/', shortcut: '/', keywords: ['find'], run: () => ui.requestSearchFocus() },
     { id: 'scan', group: 'Go to', label: 'Scan box', key: 's', shortcut: 's', keywords: ['barcode', 'code', 'serial'], run: () => ui.requestScanFocus() },
+    {
+      id: 'scan-session',
+      group: 'Actions',
+      label: 'Scan session: one action, item after item',
+      key: 'S',
+      shortcut: 'Shift+S',
+      keywords: ['audit', 'verify', 'move', 'calibration', 'out of service', 'barcode', 'bulk'],
+      run: () => ui.show('session'),
+    },
   );
   if (connections.some((c) => SYSTEM_PROFILES[c.system]?.kinds.some((k) => k.canCreate))) {
     commands.push({ id: 'new', group: 'Actions', label: 'New record', key: 'n', shortcut: 'n', keywords: ['create', 'add'], run: () => ui.openForm({ mode: 'create' }) });

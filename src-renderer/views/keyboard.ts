@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { BurstDetector, isScanCharacter, type Keystroke } from '../lib/scan-burst';
 import { useCommands } from '../stores/commands';
 import { useScan } from '../stores/scan';
+import { isRunning, useScanSession } from '../stores/scan-session';
 import { useUi } from '../stores/ui';
 import { currentCommands } from './commands';
 import { isTyping } from './shortcuts';
@@ -60,7 +61,7 @@ export function useAppKeys(): void {
         if (verdict.kind === 'scan') {
           e.preventDefault();
           e.stopPropagation();
-          void useScan.getState().scan(verdict.code);
+          takeScan(verdict.code);
           return;
         }
         release(verdict.keys);
@@ -95,12 +96,12 @@ export function useAppKeys(): void {
         return;
       }
       const verdict = inField.enter(e.timeStamp);
-      if (verdict.kind !== 'scan' || el.id === 'scan-box') return;
+      if (verdict.kind !== 'scan' || el.id === 'scan-box' || el.id === 'session-code') return;
       if (searchBefore?.el === el) {
         e.preventDefault();
         e.stopPropagation();
         setFieldValue(searchBefore.el, searchBefore.value);
-        void useScan.getState().scan(verdict.code);
+        takeScan(verdict.code);
       } else if (el.closest('form')) {
         e.preventDefault();
         e.stopPropagation();
@@ -114,6 +115,18 @@ export function useAppKeys(): void {
       window.removeEventListener('keydown', onKeyDown, true);
     };
   }, []);
+}
+
+/**
+ * Where a scan goes: to the scan session while one runs (shown, so its row is seen), else to
+ * the scan box, which opens its record. With a form open, to the scan box still: it lists the
+ * match instead of opening it, so what is being typed is kept.
+ */
+function takeScan(code: string): void {
+  if (isRunning() && !useUi.getState().form) {
+    useUi.getState().show('session');
+    void useScanSession.getState().scan(code);
+  } else void useScan.getState().scan(code);
 }
 
 /** Runs the command whose key this is, where shortcuts apply (no form open). Whether one ran. */

@@ -7,6 +7,7 @@ import { eventsContract } from './events';
 import { historyContract } from './history';
 import { labelsContract } from './labels';
 import { recordsContract } from './records';
+import { scanContract } from './scan';
 import { syncContract } from './sync';
 
 /** Everything the renderer may ask of main: one table, every message a zod schema. */
@@ -19,6 +20,7 @@ export const contract = {
   ...historyContract,
   ...labelsContract,
   ...benchContract,
+  ...scanContract,
 } as const;
 
 export type Contract = typeof contract;
@@ -42,4 +44,5 @@ export * from './connections';
 export * from './history';
 export * from './labels';
 export * from './records';
+export * from './scan';
 export * from './sync';

@@ -127,6 +127,17 @@ export class RecordQueries {
     }));
   }
 
+  /** One record's summary by its BenchSync id; null when there is none. */
+  async summary(id: string): Promise<RecordSummaryDto | null> {
+    const row = await this.db
+      .selectFrom('records as r')
+      .innerJoin('connections as c', 'c.id', 'r.connection_id')
+      .select(SUMMARY_COLUMNS)
+      .where('r.id', '=', id)
+      .executeTakeFirst();
+    return row ? toSummary(row) : null;
+  }
+
   /** The whole current view as CSV: summary columns, then every native field. Keys never appear here. */
   async exportCsv(filter: Omit<ListFilter, 'offset' | 'limit'>): Promise<{ filename: string; csv: string; rows: number }> {
     const rows: { summary: RecordSummaryDto; fields: Record<string, unknown> }[] = [];
