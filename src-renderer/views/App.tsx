@@ -41,8 +41,16 @@ export function App() {
               aria-current={view === t.view ? 'page' : undefined}
               onClick={() => show(t.view)}
               title={`${t.label} (${i + 1})`}
+              aria-label={t.short ? `${t.label}${t.view === 'pending' && unsent > 0 ? ` ${unsent} queued` : ''}` : undefined}
             >
-              {t.label}
+              {t.short ? (
+                <>
+                  <span className="tab-long">{t.label}</span>
+                  <span className="tab-short">{t.short}</span>
+                </>
+              ) : (
+                t.label
+              )}
               {t.view === 'pending' && unsent > 0 ? (
                 <span className="tab-count" aria-label={`${unsent} queued`} data-testid="pending-tab-count">
                   {unsent}

@@ -72,7 +72,7 @@ export function HistoryView() {
   };
 
   return (
-    <section className="history-view" aria-label="What changed">
+    <section className="page history-view" aria-label="What changed">
       <h2>What changed</h2>
       <div className="history-filters">
         <label>

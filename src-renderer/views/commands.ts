@@ -32,14 +32,15 @@ export interface Command {
   run(): void | Promise<unknown>;
 }
 
-export const VIEWS: readonly { view: View; label: string }[] = [
+/** `short`: the tab's text where the row is narrow (a small screen, or zoomed in); its name stays `label`. */
+export const VIEWS: readonly { view: View; label: string; short?: string }[] = [
   { view: 'records', label: 'Records' },
-  { view: 'pending', label: 'Pending changes' },
+  { view: 'pending', label: 'Pending changes', short: 'Pending' },
   { view: 'approvals', label: 'Approvals' },
   { view: 'connections', label: 'Connections' },
-  { view: 'history', label: 'What changed' },
-  { view: 'calibration', label: 'Due dates' },
-  { view: 'session', label: 'Scan session' },
+  { view: 'history', label: 'What changed', short: 'Changes' },
+  { view: 'calibration', label: 'Due dates', short: 'Due' },
+  { view: 'session', label: 'Scan session', short: 'Session' },
 ];
 
 /**
@@ -47,7 +48,7 @@ export const VIEWS: readonly { view: View; label: string }[] = [
  * Scan session while a session runs or it is shown (Shift+S and the palette open it), so the
  * tab row still fits a small screen zoomed in the rest of the time.
  */
-export function visibleViews(current: View, reviewer: boolean, sessionRunning = false): { view: View; label: string }[] {
+export function visibleViews(current: View, reviewer: boolean, sessionRunning = false): (typeof VIEWS)[number][] {
   return VIEWS.filter((t) => (t.view !== 'approvals' || reviewer || current === 'approvals') && (t.view !== 'session' || sessionRunning || current === 'session'));
 }
 

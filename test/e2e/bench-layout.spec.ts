@@ -122,6 +122,25 @@ async function tour(page: Page, check: (view: string) => Promise<void>): Promise
   await ui.tab(page, 'Approvals').click();
   await expect(page.getByRole('button', { name: 'Accept' }).first()).toBeVisible();
   await check('approvals');
+
+  await ui.tab(page, 'What changed').click();
+  await expect(page.getByRole('heading', { name: 'What changed' })).toBeVisible();
+  await check('what changed');
+
+  await ui.tab(page, 'Due dates').click();
+  await expect(page.getByRole('heading', { name: 'Calibration and maintenance' })).toBeVisible();
+  await check('the calibration board');
+
+  // A running scan session: its tab joins the row.
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('Shift+S');
+  const session = page.getByRole('region', { name: 'Scan session' });
+  await session.getByRole('radio', { name: /Verify present/ }).check();
+  await check('a scan session’s setup');
+  await session.getByRole('button', { name: /^Start/ }).click();
+  await expect(session.getByRole('heading', { name: /^Scan session: / })).toBeVisible();
+  await check('a running scan session');
+  await session.getByRole('button', { name: 'End session' }).click();
 }
 
 async function expectFits(page: Page, where: string, checks: readonly Check[]): Promise<void> {
