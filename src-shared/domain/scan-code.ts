@@ -20,15 +20,12 @@ export interface ScanCodeSource {
  *   characters: a scanner types a line, and ends it with Enter);
  * - with a letter or a digit (the lookup narrows by the search index's words; a code of
  *   punctuation only is never looked up);
- * - not a web link (a link is reduced to the code inside it);
- * - its case folds the same in JavaScript and in SQLite (the lookup compares SQLite's `lower()`,
- *   which folds ASCII letters only, with the scanned code lowered by JavaScript).
+ * - not a web link (a link is reduced to the code inside it).
  */
 export function isResolvableCode(code: string): boolean {
   if (code.length === 0 || code.length > SCAN_CODE_MAX || code !== code.trim()) return false;
   if (/\p{Cc}/u.test(code) || !/[\p{L}\p{N}]/u.test(code)) return false;
-  if (/^https?:\/\//i.test(code)) return false;
-  return code.replace(/[A-Z]/g, (c) => c.toLowerCase()) === code.toLowerCase();
+  return !/^https?:\/\//i.test(code);
 }
 
 /** A bare number: every system that numbers its rows has a record 42, so it says least about which. */

@@ -12,6 +12,7 @@ let emulator: RunningEmulator;
 let app: TestApp;
 let dir: ReturnType<typeof tempDir>;
 const ids: Record<'key' | 'serial' | 'name' | 'words', string> = { key: '', serial: '', name: '', words: '' };
+let accented = '';
 
 beforeAll(async () => {
   dir = tempDir();
@@ -24,6 +25,7 @@ beforeAll(async () => {
   ids.name = await make({ instrument_id: 'bal-3', name: 'qc-7731' });
   ids.serial = await make({ instrument_id: 'bal-2', name: 'Balance 2', serial_number: 'QC-7731' });
   ids.key = await make({ instrument_id: 'qc-7731', name: 'Zeta balance', serial_number: 'SN-1' });
+  accented = await make({ instrument_id: 'ÄRZTE-Σ7', name: 'Waage Ärztehaus' });
   await waitForDrain(app, connectionId);
 });
 
@@ -34,6 +36,14 @@ afterAll(async () => {
 });
 
 describe('scan.resolve', () => {
+  it('a key with capitals outside ASCII is found whatever the case of the scan (SQLite lower() folds ASCII only)', async () => {
+    for (const code of ['ÄRZTE-Σ7', 'ärzte-σ7', 'Ärzte-σ7']) {
+      const reply = await app.client.call('scan.resolve', { code });
+      expect(reply.matches.filter((m) => m.exact).map((m) => [m.record.id, m.by]), code).toEqual([[accented, 'id']]);
+      expect((await app.client.call('records.lookup', { code })).matches.map((m) => m.record.id), code).toEqual([accented]);
+    }
+  });
+
   it('answers exact matches first (key, serial, name), then search matches, each saying how it matched', async () => {
     const reply = await app.client.call('scan.resolve', { code: '  QC-7731 ' });
     expect(reply.code).toBe('QC-7731');

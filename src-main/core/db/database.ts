@@ -70,6 +70,8 @@ export async function openDatabase(
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // SQLite's lower() folds ASCII only: codes with other capitals ("Ä", "Σ") compare as JavaScript does.
+  sqlite.function('unicode_lower', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? text.toLowerCase() : text) as string | null);
   // Checkpoints run in a worker (see wal-checkpointer.ts), not in whichever commit crosses the threshold.
   let checkpointer: WalCheckpointer | undefined;
   if (inFile) {

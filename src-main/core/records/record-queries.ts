@@ -117,7 +117,7 @@ export class RecordQueries {
       .innerJoin('connections as c', 'c.id', 'r.connection_id')
       .select(SUMMARY_COLUMNS)
       .where(sql<boolean>`r.rowid IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ${match})`)
-      .where((eb) => eb.or([eb(sql`lower(r.remote_id)`, '=', c), eb(sql`lower(r.serial)`, '=', c), eb(sql`lower(r.title)`, '=', c)]))
+      .where((eb) => eb.or([eb(sql`unicode_lower(r.remote_id)`, '=', c), eb(sql`unicode_lower(r.serial)`, '=', c), eb(sql`unicode_lower(r.title)`, '=', c)]))
       .orderBy(sql`r.title COLLATE NOCASE`)
       .limit(50)
       .execute();
