@@ -35,6 +35,8 @@ interface UiState {
   askDelete: number;
   /** The record whose detail heading takes focus once shown (after its form closed). */
   focusDetailOf: string | null;
+  /** A connection form asked for from elsewhere (the command palette); the Connections view opens it. */
+  connectionForm: { mode: 'add' } | { mode: 'edit' | 'remove'; id: string } | null;
   show(view: View): void;
   openForm(form: RecordForm | null): void;
   openBulkEdit(open: boolean): void;
@@ -45,6 +47,7 @@ interface UiState {
   requestSearchClear(): void;
   requestDelete(): void;
   requestDetailFocus(id: string | null): void;
+  requestConnectionForm(form: UiState['connectionForm']): void;
 }
 
 const LAYOUT_KEY = 'benchsync.records.layout';
@@ -81,6 +84,7 @@ export const useUi = create<UiState>((set) => ({
   clearSearch: 0,
   askDelete: 0,
   focusDetailOf: null,
+  connectionForm: null,
   show: (view) => set({ view }),
   openForm: (form) => set({ form, ...(form ? { view: 'records' as const, bulkEdit: false } : {}) }),
   openBulkEdit: (open) => set(open ? { bulkEdit: true, form: null, view: 'records' } : { bulkEdit: false }),
@@ -97,4 +101,5 @@ export const useUi = create<UiState>((set) => ({
   requestSearchClear: () => set((s) => ({ clearSearch: s.clearSearch + 1 })),
   requestDelete: () => set((s) => ({ askDelete: s.askDelete + 1 })),
   requestDetailFocus: (id) => set({ focusDetailOf: id }),
+  requestConnectionForm: (connectionForm) => set(connectionForm ? { connectionForm, view: 'connections' } : { connectionForm }),
 }));

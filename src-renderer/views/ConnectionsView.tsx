@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { useUi } from '../stores/ui';
 import type { CheckResult, Connection, ConnectionStatus } from '../../src-shared/contract';
 import { type ConnectionSummary, isPlain } from '../../src-shared/domain/sync-summary';
 import { client, errorMessage } from '../core/client';
@@ -30,6 +31,27 @@ export function ConnectionsView() {
   useEffect(() => {
     void useConnections.getState().load();
   }, []);
+
+  // A form asked for from the command palette: opened here, once the connection is listed.
+  const asked = useUi((s) => s.connectionForm);
+  const [askRemove, setAskRemove] = useState<string | null>(null);
+  useEffect(() => {
+    if (!asked) return;
+    if (asked.mode === 'add') {
+      setNotice(null);
+      setEditing({ mode: 'add' });
+    } else {
+      const c = connections.find((x) => x.id === asked.id);
+      if (!c) return;
+      setNotice(null);
+      if (asked.mode === 'edit') setEditing({ mode: 'edit', connection: c });
+      else {
+        setAskRemove(c.id);
+        setReveal(c.id);
+      }
+    }
+    useUi.getState().requestConnectionForm(null);
+  }, [asked, connections]);
 
   useEffect(() => {
     if (!reveal) return;
@@ -93,6 +115,8 @@ export function ConnectionsView() {
               setEditing({ mode: 'edit', connection: c });
             }}
             onRemoved={(message) => setNotice(message)}
+            askRemove={askRemove === c.id}
+            onRemoveAsked={() => setAskRemove(null)}
           />
         ))}
       </ul>
@@ -113,17 +137,27 @@ function ConnectionCard({
   summary,
   onEdit,
   onRemoved,
+  askRemove,
+  onRemoveAsked,
 }: {
   connection: Connection;
   status: ConnectionStatus | undefined;
   summary: ConnectionSummary | undefined;
   onEdit(): void;
   onRemoved(message: string): void;
+  /** The palette's "Remove connection": the card asks its question. */
+  askRemove: boolean;
+  onRemoveAsked(): void;
 }) {
   const [check, setCheck] = useState<CheckResult | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [removing, setRemoving] = useState<null | 'ask' | { pendingEdits: number }>(null);
+  useEffect(() => {
+    if (!askRemove) return;
+    setRemoving('ask');
+    onRemoveAsked();
+  }, [askRemove, onRemoveAsked]);
 
   const act = async (action: () => Promise<void>) => {
     setBusy(true);

@@ -94,6 +94,7 @@ export function currentCommands(): Command[] {
   if (connections.length > 0) {
     commands.push({ id: 'sync', group: 'Actions', label: 'Sync now', key: 'r', shortcut: 'r', keywords: ['send', 'pull', 'refresh', 'upload'], run: syncNow });
   }
+  commands.push({ id: 'connection:add', group: 'Actions', label: 'Add connection…', keywords: ['new', 'remote', 'system', 'key'], run: () => ui.requestConnectionForm({ mode: 'add' }) });
   const detail = useSelection.getState().detail;
   if (ui.view === 'records' && detail && (!ui.form || ui.form.mode === 'quick')) commands.push(...recordCommands(detail));
   if (ui.view === 'pending') commands.push(...useOutbox.getState().ops.flatMap((op) => opCommands(op, 'Pending changes', op.recordTitle || '(untitled)', reloadOutbox)));
@@ -184,7 +185,11 @@ function andThen(call: () => Promise<unknown>, reload: () => Promise<void>): () 
 
 function connectionCommands(): Command[] {
   const reload = () => useConnections.getState().load();
+  const ui = useUi.getState();
   return useConnections.getState().connections.flatMap((c): Command[] => [
+    { id: `edit:${c.id}`, group: 'Connections', label: `Edit connection: ${c.name}`, keywords: ['settings', 'key', 'url'], run: () => ui.requestConnectionForm({ mode: 'edit', id: c.id }) },
+    // Removing asks on the connection's card (and again there if it holds unsent edits).
+    { id: `remove:${c.id}`, group: 'Connections', label: `Remove connection: ${c.name}…`, keywords: ['delete'], run: () => ui.requestConnectionForm({ mode: 'remove', id: c.id }) },
     {
       id: `check:${c.id}`,
       group: 'Connections',

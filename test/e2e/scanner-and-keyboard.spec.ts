@@ -321,6 +321,29 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
   await page.keyboard.type('resume thin');
   await page.keyboard.press('Enter');
   await expect(thinFilms.getByText('paused', { exact: true })).toHaveCount(0);
+
+  // Add a connection from anywhere; edit or remove one in Connections (removing asks on its card).
+  await person('1');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('add connection');
+  await palette().getByRole('option', { name: 'Add connection…' }).click();
+  const addForm = page.getByRole('form', { name: 'Add connection' });
+  await expect(addForm).toBeVisible();
+  await addForm.getByRole('button', { name: 'Cancel' }).click();
+  await person('3');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('edit connection thin');
+  await palette().getByRole('option', { name: 'Edit connection: Thin films' }).click();
+  await expect(page.getByRole('form', { name: /Thin films/ })).toBeVisible();
+  await page.getByRole('form', { name: /Thin films/ }).getByRole('button', { name: 'Cancel' }).click();
+  await person('3');
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('remove connection thin');
+  await palette().getByRole('option', { name: 'Remove connection: Thin films…' }).click();
+  const confirm = thinFilms.getByRole('group', { name: 'Confirm removal' });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(thinFilms).toBeVisible();
 });
 
 test('nothing went wrong in the page or the core', () => {
