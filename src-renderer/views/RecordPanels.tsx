@@ -122,7 +122,11 @@ export function ProposalPanel({
             ? `${system} holds this new record until an administrator accepts it; nothing is live yet, and the values below are what you proposed.`
             : `${system} holds this change until an administrator accepts it; the fields below keep the live values until then.`}
       </p>
-      {rejected && proposal.message ? <p className="server-message">{proposal.message}</p> : null}
+      {rejected && proposal.message ? (
+        <p className="server-message">
+          <PlainText message={proposal.message} />
+        </p>
+      ) : null}
       {changed.length > 0 ? (
         <table className="compare">
           <thead>
