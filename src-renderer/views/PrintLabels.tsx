@@ -11,7 +11,7 @@ const STOCK_KEY = 'benchsync.labels.stock';
 const isStock = (v: unknown): v is LabelStockId => typeof v === 'string' && (LABEL_STOCK_IDS as readonly string[]).includes(v);
 
 /** The stock chosen last on this computer (localStorage), else the first. */
-function rememberedStock(): LabelStockId {
+export function rememberedStock(): LabelStockId {
   try {
     const raw = globalThis.localStorage?.getItem(STOCK_KEY);
     const parsed: unknown = raw ? JSON.parse(raw) : null;

@@ -1,16 +1,20 @@
 import type { PendingOpDto, RecordDetailDto } from '../../src-shared/contract';
+import { LABEL_STOCKS } from '../../src-shared/domain/label-stocks';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
+import { downloadBase64 } from '../lib/download';
 import { opTypeLabel } from '../lib/format';
 import { recordActions } from '../lib/record-actions';
 import { detailState } from '../lib/record-state';
 import { useApprovals } from '../stores/approvals';
+import { useCalibration } from '../stores/calibration';
 import { useCommands } from '../stores/commands';
 import { useConnections } from '../stores/connections';
 import { useOutbox } from '../stores/outbox';
 import { isRunning } from '../stores/scan-session';
 import { useSelection } from '../stores/selection';
 import { useUi, type View } from '../stores/ui';
+import { rememberedStock } from './PrintLabels';
 
 /**
  * Everything the user can do from here, in one list: the command palette (Ctrl+K) shows it, and
@@ -115,6 +119,39 @@ function recordCommands(detail: RecordDetailDto): Command[] {
       commands.push({ id: `quick:${a.id}`, group: 'This record', label: `${a.label}: “${title}”`, run: () => ui.openForm({ mode: 'quick', id: detail.id, actionId: a.id }) });
     }
   }
+  commands.push(
+    {
+      id: 'calibrate',
+      group: 'This record',
+      label: `Record calibration done now: “${title}”`,
+      keywords: ['calibrated', 'due', 'schedule'],
+      run: async () => {
+        try {
+          const done = await client.call('bench.act', { recordId: detail.id, act: 'calibrate' });
+          useCommands.getState().tell(done.message);
+        } catch (e) {
+          useCommands.getState().tell(`Recording the calibration failed: ${errorMessage(e)}`, true);
+        }
+        await Promise.all([reload(), useCalibration.getState().load()]);
+      },
+    },
+    {
+      id: 'label',
+      group: 'This record',
+      label: `Print label: “${title}”`,
+      keywords: ['qr', 'sticker', 'pdf'],
+      run: async () => {
+        const stock = rememberedStock();
+        try {
+          const file = await client.call('labels.pdf', { recordIds: [detail.id], stock });
+          downloadBase64(file.filename, file.pdfBase64, 'application/pdf');
+          useCommands.getState().tell(`Saved the label (${LABEL_STOCKS[stock].name}) as ${file.filename}.`);
+        } catch (e) {
+          useCommands.getState().tell(`Printing the label failed: ${errorMessage(e)}`, true);
+        }
+      },
+    },
+  );
   if (canDelete) commands.push({ id: 'delete', group: 'This record', label: `Delete “${title}”…`, key: 'Delete', shortcut: 'Del', keywords: ['remove'], run: () => ui.requestDelete() });
   if (detail.conflictFields.length > 0) {
     const resolve = (keep: 'mine' | 'theirs') => async () => {

@@ -344,6 +344,22 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(thinFilms).toBeVisible();
+
+  // A record's bench actions: record a calibration, print its label (on the stock chosen last).
+  await person('1');
+  await focusPage();
+  await scanner('DEAEX01234');
+  await expect(heading('Potency HPLC 1')).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('calibration done');
+  await palette().getByRole('option', { name: 'Record calibration done now: “Potency HPLC 1”' }).click();
+  await expect(page.getByText('Calibration recorded (queued for Cannlytics LIMS).')).toBeVisible();
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type('print label');
+  const download = page.waitForEvent('download');
+  await palette().getByRole('option', { name: 'Print label: “Potency HPLC 1”' }).click();
+  expect((await download).suggestedFilename()).toMatch(/^benchsync-label-HPLC-01-.*\.pdf$/);
+  await expect(page.getByText(/^Saved the label \(.+\) as benchsync-label-HPLC-01-/)).toBeVisible();
 });
 
 test('nothing went wrong in the page or the core', () => {
