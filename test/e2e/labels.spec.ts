@@ -7,6 +7,7 @@ import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { FAST_SYNC, startApp, type RunningApp } from './harness';
 import { layoutOffenders } from './layout-audit';
 import { searchFor, ui } from './ui';
+import { scanInto } from './scanner';
 
 /**
  * Issue 13, labels: a batch ticked in the list, printed as labels; the PDF the page downloads is
@@ -22,20 +23,8 @@ let work: string;
 
 test.describe.configure({ mode: 'serial' });
 
-/** A keyboard-wedge scanner: the text and Enter, 5 ms apart (as in scanner-and-keyboard.spec.ts). */
-const scanner = async (code: string) => {
-  const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000;
-  const keys: { key: string; text: string; code?: string; windowsVirtualKeyCode?: number }[] = [...code].map((k) => ({ key: k, text: k }));
-  keys.push({ key: 'Enter', text: '\r', code: 'Enter', windowsVirtualKeyCode: 13 });
-  await Promise.all(
-    keys.flatMap((k, i) => [
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, timestamp: start + i * 0.005 }),
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, timestamp: start + i * 0.005 + 0.002 }),
-    ]),
-  );
-  await cdp.detach();
-};
+/** A keyboard-wedge scanner (test/e2e/scanner.ts). */
+const scanner = (code: string) => scanInto(page, code);
 const ticked = () => page.getByRole('group', { name: 'Ticked records' });
 const box = (name: string) => ui.row(page, new RegExp(`^${name}`)).locator('.row-check');
 const heading = (name: string) => ui.detail(page).getByRole('heading', { level: 2, name });

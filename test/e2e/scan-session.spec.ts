@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { FAST_SYNC, startApp, type RunningApp } from './harness';
 import { addConnection, ui } from './ui';
+import { scanInto } from './scanner';
 
 /**
  * Issue 13, scan sessions: "Move to" chosen once, then five scans with the scanner alone (a
@@ -22,19 +23,8 @@ const consoleErrors: string[] = [];
 
 test.describe.configure({ mode: 'serial' });
 
-const scanner = async (code: string) => {
-  const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000;
-  const keys: { key: string; text: string; code?: string; windowsVirtualKeyCode?: number }[] = [...code].map((k) => ({ key: k, text: k }));
-  keys.push({ key: 'Enter', text: '\r', code: 'Enter', windowsVirtualKeyCode: 13 });
-  await Promise.all(
-    keys.flatMap((k, i) => [
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, timestamp: start + i * 0.005 }),
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, timestamp: start + i * 0.005 + 0.002 }),
-    ]),
-  );
-  await cdp.detach();
-};
+/** A keyboard-wedge scanner (test/e2e/scanner.ts). */
+const scanner = (code: string) => scanInto(page, code);
 const call = async <T>(method: string, payload: unknown): Promise<T> => {
   const reply = await app.core.dispatch(method, payload);
   if (!reply.ok) throw new Error(`${method}: ${reply.error.message}`);

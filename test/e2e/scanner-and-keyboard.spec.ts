@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { startSandbox, type Sandbox } from '../sandbox/sandbox';
 import { FAST_SYNC, startApp, type RunningApp } from './harness';
 import { addConnection, searchFor, ui } from './ui';
+import { scanInto } from './scanner';
 
 /**
  * Issue 11, points 2 and 5: a barcode scanner works wherever the focus is, and the keyboard does
@@ -19,20 +20,8 @@ const consoleErrors: string[] = [];
 
 test.describe.configure({ mode: 'serial' });
 
-/** A keyboard-wedge scanner: the code and Enter, 5 ms apart, as trusted key events (text goes into a focused field). */
-const scanner = async (code: string) => {
-  const cdp = await page.context().newCDPSession(page);
-  const start = Date.now() / 1000;
-  const keys: { key: string; text: string; code?: string; windowsVirtualKeyCode?: number }[] = [...code].map((k) => ({ key: k, text: k }));
-  keys.push({ key: 'Enter', text: '\r', code: 'Enter', windowsVirtualKeyCode: 13 });
-  await Promise.all(
-    keys.flatMap((k, i) => [
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...k, timestamp: start + i * 0.005 }),
-      cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', key: k.key, timestamp: start + i * 0.005 + 0.002 }),
-    ]),
-  );
-  await cdp.detach();
-};
+/** A keyboard-wedge scanner (test/e2e/scanner.ts). */
+const scanner = (code: string) => scanInto(page, code);
 const person = (text: string) => page.keyboard.type(text, { delay: 120 });
 /** The focus on the page itself: nothing focused. */
 const focusPage = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

@@ -9,7 +9,7 @@ import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
-import { choosePlan, countRecords, pageRows } from './record-page';
+import { choosePlan, countRecords, type PageRow, pageRows } from './record-page';
 import { ftsQuery, listMatch } from './search-match';
 import { toDto } from '../outbox/outbox-queries';
 import { orderedBy } from './record-sort';
@@ -40,21 +40,8 @@ const SUMMARY_COLUMNS = [
   'r.updated_at',
 ] as const;
 
-type Row = {
-  id: string;
-  connection_id: string;
-  system: string;
-  kind: string;
-  remote_id: string | null;
-  title: string;
-  subtitle: string;
-  vendor: string;
-  serial: string;
-  status: string;
-  editable: number;
-  deleted: number;
-  updated_at: string;
-};
+/** A summary row as the list's statements return it (record-page.ts). */
+type Row = PageRow;
 
 function toSummary(r: Row): RecordSummaryDto {
   return {
