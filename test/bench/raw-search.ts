@@ -1,5 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type RawBuilder } from 'kysely';
+import { tuneReads } from '../../src-main/core/db/database';
 import type { Database } from '../../src-main/core/db/schema';
 import { choosePlan, countStatement, pageStatement } from '../../src-main/core/records/record-page';
 import { ftsQuery } from '../../src-main/core/records/search-match';
@@ -12,6 +13,8 @@ import { ftsQuery } from '../../src-main/core/records/search-match';
  */
 export function rawSearch(path: string) {
   const raw = new BetterSqlite3(path, { readonly: true });
+  // Read as the core's connection reads (its page cache and memory map), so the ratio compares like with like.
+  tuneReads(raw);
   // Only to turn record-page.ts's statements into SQL text; nothing runs through it.
   const compiler = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   const statements = new Map<string, BetterSqlite3.Statement>();

@@ -8,7 +8,7 @@ import { ConnectionStore } from '../../src-main/core/connections/connection-stor
 import { openDatabase, type OpenedDatabase } from '../../src-main/core/db/database';
 import { Mirror } from '../../src-main/core/mirror/mirror';
 import { OutboxQueries } from '../../src-main/core/outbox/outbox-queries';
-import { choosePlan, countRecords, pageRows, type PagePlan } from '../../src-main/core/records/record-page';
+import { choosePlan, countRecords, pageRows, pageStatement, type PagePlan } from '../../src-main/core/records/record-page';
 import { type ListFilter, RecordQueries } from '../../src-main/core/records/record-queries';
 import { searchWords } from '../../src-main/core/records/search-match';
 import { fileModeOnlyCipher, SecretStore } from '../../src-main/core/secrets/secret-store';
@@ -226,10 +226,23 @@ describe('records search', () => {
     expect(found.items.map((r) => r.title)).toEqual(['Laser ASSET-0042', 'Laser old']);
     expect((await queries.list({ text: 'l', offset: 0, limit: 10 })).total).toBe(2);
 
-    expect((await migrator.migrateDown()).error).toBeUndefined();
+    // Down to before 0008 (through 0011's index, 0010 and 0009).
+    expect((await migrator.migrateTo('0007_sync_times_and_write_refusals')).error).toBeUndefined();
     const old = await sql<{ rowid: number }>`SELECT rowid FROM records_fts WHERE records_fts MATCH '"laser"*'`.execute(opened.db);
     expect(old.rows).toHaveLength(2);
     await indexIsExact();
+  });
+
+  it('an unfiltered walk steps over the narrow title index; a filtered one over the index that holds the filter columns', async () => {
+    const explain = async (q: ListFilter) => {
+      const c = pageStatement(q, 1_000, 'index')!.compile(opened.db);
+      const r = await opened.db.executeQuery<{ detail: string }>({ ...c, sql: `EXPLAIN QUERY PLAN ${c.sql}` });
+      return r.rows.map((x) => x.detail).join(' | ');
+    };
+    expect(await explain({ text: 'laser', offset: 0, limit: 100 })).toContain('COVERING INDEX records_title_order');
+    expect(await explain({ text: '', offset: 900, limit: 100 })).toContain('COVERING INDEX records_title_order');
+    expect(await explain({ text: 'laser', kind: 'instrument', offset: 0, limit: 100 })).toContain('COVERING INDEX records_list');
+    expect(await explain({ text: '', status: 'pending', offset: 0, limit: 100 })).toContain('COVERING INDEX records_list');
   });
 
   it('few matches are sorted; more than the title index walked in full would cost are found by the walk', () => {
