@@ -102,7 +102,10 @@ export class Exchange {
         }
       };
       // The timeout or abandon may have come between the headers and this read.
-      if (res.destroyed) return settle(res.errored ?? new Error('The reply was closed before it was read.'));
+      if (res.destroyed) {
+        for (const d of decoders) d.destroy();
+        return settle(res.errored ?? new Error('The reply was closed before it was read.'));
+      }
       const body: Readable = decoders.length > 0 ? (pipeline([res, ...decoders], (e) => e && settle(e)) as Transform) : res.on('error', settle);
       this.body = body;
       body.on('data', (chunk: Buffer) => {

@@ -82,7 +82,7 @@ export class RemoteHttp {
     this.options.onRequest?.();
     if (req.method !== 'GET') this.writesSent++;
     let exchange: Exchange;
-    let response: IncomingMessage;
+    let status: number;
     let headers: Headers;
     let target = url;
     for (let hop = 0; ; hop++) {
@@ -100,6 +100,7 @@ export class RemoteHttp {
         timeoutMs: this.options.timeoutMs ?? 20_000,
         abandon: this.options.abandon,
       });
+      let response: IncomingMessage;
       try {
         response = await exchange.response;
       } catch (error) {
@@ -107,9 +108,10 @@ export class RemoteHttp {
         throw toUnavailable(error, target);
       }
       slot.answered();
+      status = response.statusCode!;
       headers = responseHeaders(response);
       // Redirects are followed by hand: a key must never be sent to another origin.
-      const location = REDIRECTS.has(response.statusCode!) ? headers.get('location') : null;
+      const location = REDIRECTS.has(status) ? headers.get('location') : null;
       if (!location) break;
       exchange.close();
       const next = new URL(location, target);
@@ -119,13 +121,12 @@ export class RemoteHttp {
         );
       }
       // A write redirected with 301/302/303 would become a GET and be lost: only 307/308 keep it.
-      if (req.method !== 'GET' && response.statusCode !== 307 && response.statusCode !== 308) {
-        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with a redirect (HTTP ${response.statusCode}); check the connection's base URL.`);
+      if (req.method !== 'GET' && status !== 307 && status !== 308) {
+        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with a redirect (HTTP ${status}); check the connection's base URL.`);
       }
       if (hop >= MAX_REDIRECTS) throw new RemoteProtocolError(`${url.host} redirected too many times.`);
       target = next;
     }
-    const status = response.statusCode!;
     let text: string;
     try {
       this.options.onResponse?.(status);
