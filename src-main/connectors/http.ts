@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { LimiterSlot, RateLimiter } from '../core/sync/rate-limiter';
+import { decodersFor, Exchange, ReplyTooLarge, responseHeaders } from './http-transport';
 import { RemoteProtocolError, RemoteUnavailable } from './remote-errors';
 
 export interface HttpRequest {
@@ -79,35 +81,39 @@ export class RemoteHttp {
     this.held = null;
     this.options.onRequest?.();
     if (req.method !== 'GET') this.writesSent++;
-    let response: Response;
+    let exchange: Exchange;
+    let status: number;
+    let headers: Headers;
     let target = url;
     for (let hop = 0; ; hop++) {
       // The limiter times the slot by when the request was answered (see RateLimiter).
       slot.sent();
+      exchange = new Exchange(target, {
+        method: req.method,
+        headers: {
+          accept: 'application/json',
+          ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...this.options.headers,
+          ...req.headers,
+        },
+        body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
+        timeoutMs: this.options.timeoutMs ?? 20_000,
+        abandon: this.options.abandon,
+      });
+      let response: IncomingMessage;
       try {
-        response = await fetch(target, {
-          method: req.method,
-          headers: {
-            accept: 'application/json',
-            ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...this.options.headers,
-            ...req.headers,
-          },
-          body: req.body !== undefined ? JSON.stringify(req.body) : undefined,
-          // Followed by hand: a key must never be sent to another origin.
-          redirect: 'manual',
-          signal: this.options.abandon
-            ? AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 20_000), this.options.abandon])
-            : AbortSignal.timeout(this.options.timeoutMs ?? 20_000),
-        });
+        response = await exchange.response;
       } catch (error) {
         slot.failed();
         throw toUnavailable(error, target);
       }
       slot.answered();
-      const location = REDIRECTS.has(response.status) ? response.headers.get('location') : null;
+      status = response.statusCode!;
+      headers = responseHeaders(response);
+      // Redirects are followed by hand: a key must never be sent to another origin.
+      const location = REDIRECTS.has(status) ? headers.get('location') : null;
       if (!location) break;
-      await response.body?.cancel();
+      exchange.close();
       const next = new URL(location, target);
       if (next.origin !== url.origin || !underBasePath(next, this.options.baseUrl)) {
         throw new RemoteProtocolError(
@@ -115,14 +121,19 @@ export class RemoteHttp {
         );
       }
       // A write redirected with 301/302/303 would become a GET and be lost: only 307/308 keep it.
-      if (req.method !== 'GET' && response.status !== 307 && response.status !== 308) {
-        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with a redirect (HTTP ${response.status}); check the connection's base URL.`);
+      if (req.method !== 'GET' && status !== 307 && status !== 308) {
+        throw new RemoteProtocolError(`${url.host} answered ${req.method} ${req.path} with a redirect (HTTP ${status}); check the connection's base URL.`);
       }
       if (hop >= MAX_REDIRECTS) throw new RemoteProtocolError(`${url.host} redirected too many times.`);
       target = next;
     }
-    this.options.onResponse?.(response.status);
-    const text = await readCapped(response, url, this.options.maxReplyBytes ?? MAX_REPLY_BYTES);
+    let text: string;
+    try {
+      this.options.onResponse?.(status);
+      text = await readCapped(exchange, status, headers, url, this.options.maxReplyBytes ?? MAX_REPLY_BYTES);
+    } finally {
+      exchange.close();
+    }
     let json: unknown;
     if (text.length > 0) {
       if (jsonDepthOver(text, MAX_JSON_DEPTH)) {
@@ -134,7 +145,7 @@ export class RemoteHttp {
         json = undefined;
       }
     }
-    return { status: response.status, headers: response.headers, json, text };
+    return { status, headers, json, text };
   }
 }
 
@@ -145,33 +156,21 @@ function underBasePath(target: URL, baseUrl: string): boolean {
 }
 
 /** The body as text, read as a stream so a huge or decompression-bomb reply stops at `max` bytes. */
-async function readCapped(response: Response, url: URL, max: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > max && !response.headers.get('content-encoding')) {
-    await response.body?.cancel();
-    throw tooLarge(url, max);
+async function readCapped(exchange: Exchange, status: number, headers: Headers, url: URL, max: number): Promise<string> {
+  const declared = Number(headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max && !headers.get('content-encoding')) throw tooLarge(url, max);
+  const decoders = decodersFor(status, headers.get('content-encoding'));
+  if (!decoders) {
+    throw new RemoteProtocolError(`${url.host} sent a reply in an encoding BenchSync cannot read (content-encoding: ${headers.get('content-encoding')}).`);
   }
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > max) {
-        await reader.cancel();
-        throw tooLarge(url, max);
-      }
-      chunks.push(value);
-    }
+    return (await exchange.read(max, decoders)).toString('utf8');
   } catch (error) {
-    if (error instanceof RemoteProtocolError) throw error;
-    // Headers came but the body was cut: the server did act on it.
-    throw new RemoteUnavailable(`The connection to ${url.host} broke while reading the reply.`, true, response.status);
+    if (error instanceof ReplyTooLarge) throw tooLarge(url, max);
+    // Headers came, so the server did act on it, whether the body stalled or was cut.
+    if (exchange.stopped) throw new RemoteUnavailable(`${url.host} did not answer in time.`, true, status);
+    throw new RemoteUnavailable(`The connection to ${url.host} broke while reading the reply.`, true, status);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tooLarge(url: URL, max: number): RemoteProtocolError {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EmulatorOptions, RunningEmulator } from '../sandbox/common/emulator-server';
 import { startAtomscaleEmulator } from '../sandbox/atomscale/atomscale-emulator';
 import { startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { tapHttp } from './http-tap';
 
 /**
  * The engine and the Atomscale connector against the Atomscale emulator on loopback. Every
@@ -33,22 +34,21 @@ beforeEach(async () => {
   await start();
   app = await startApp(dir.path);
   sent = [];
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+  tapHttp(({ method, url, body, answered }) => {
     const entry: Sent = {
-      method: init?.method ?? 'GET',
+      method,
       path: url.pathname,
       query: url.searchParams,
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: body === undefined ? undefined : JSON.parse(body),
       startedAt: Date.now(),
       answeredAt: 0,
       status: 0,
     };
     sent.push(entry);
-    const res = await realFetch(input, init);
-    entry.answeredAt = Date.now();
-    entry.status = res.status;
-    return res;
+    void answered.then((status) => {
+      entry.answeredAt = Date.now();
+      entry.status = status;
+    });
   });
 });
 

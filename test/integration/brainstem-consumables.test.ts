@@ -2,12 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { BRAINSTEM_USER_IDS, startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
 import { FAST_SYNC, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { tapHttp } from './http-tap';
 
 /**
  * BrainSTEM consumables through the approval workflow, against the BrainSTEM emulator on loopback
  * (real SQLite, real HTTP). An administrator's decisions are made over HTTP with the admin token,
  * as the BrainSTEM web site would. The connector's requests are observed (and, where a test needs
- * it, held back) by wrapping `fetch`; the test's own requests use the unwrapped one.
+ * it, held back or answered) where they leave (./http-tap.ts); the test's own requests use fetch.
  */
 const realFetch = globalThis.fetch;
 let emulator: RunningEmulator;
@@ -74,11 +75,10 @@ beforeEach(async () => {
   app = await startApp(dir.path, { ...FAST_SYNC, proposalPollMs: POLL_MS });
   sent = [];
   intercept = undefined;
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const req = { method: init?.method ?? 'GET', url, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined };
+  tapHttp(async ({ method, url, body }) => {
+    const req = { method, url, body: body === undefined ? undefined : JSON.parse(body) };
     if (url.pathname.startsWith('/api/')) sent.push(req);
-    return (await intercept?.(req)) ?? realFetch(input, init);
+    return intercept?.(req);
   });
 });
 

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
 import { FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { tapHttp } from './http-tap';
 
 /**
  * BrainSTEM equipment against the BrainSTEM emulator on loopback: real SQLite, real HTTP, the
- * connector's own limiter. Requests are observed by wrapping `fetch` (the connector's only way out).
+ * connector's own limiter. The connector's requests are observed where they leave (./http-tap.ts).
  */
 let emulator: RunningEmulator;
 let app: TestApp;
@@ -46,14 +47,9 @@ function write(method: 'PATCH' | 'POST', path: string, role: string, body: objec
 }
 
 function watchRequests() {
-  const real = globalThis.fetch;
   sent = [];
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.pathname.startsWith('/api/')) {
-      sent.push({ method: init?.method ?? 'GET', url, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });
-    }
-    return real(input, init);
+  tapHttp(({ method, url, body }) => {
+    if (url.pathname.startsWith('/api/')) sent.push({ method, url, body: body === undefined ? undefined : JSON.parse(body) });
   });
 }
 
@@ -86,14 +82,11 @@ describe('brainstem equipment: pull', () => {
     emulator = await startBrainstemEmulator({ records: 250 });
     const remote = await remoteEquipment();
     expect(remote.length).toBeGreaterThan(250);
-    const real = globalThis.fetch;
     const pages: Array<{ offset: string | null; limit: string | null; localBefore: number }> = [];
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const url = new URL(String(input));
-      if (url.pathname === EQUIPMENT && (init?.method ?? 'GET') === 'GET') {
+    tapHttp(async ({ method, url }) => {
+      if (url.pathname === EQUIPMENT && method === 'GET') {
         pages.push({ offset: url.searchParams.get('offset'), limit: url.searchParams.get('limit'), localBefore: (await app.client.call('records.list', { kind: 'equipment', limit: 1 })).total });
       }
-      return real(input, init);
     });
     await connect();
 

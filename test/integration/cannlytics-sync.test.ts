@@ -4,6 +4,7 @@ import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startCannlyticsEmulator } from '../sandbox/cannlytics/cannlytics-emulator';
 import { USERS } from '../sandbox/cannlytics/users';
 import { startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { tapHttp } from './http-tap';
 
 /**
  * The engine and the Cannlytics connector against the Cannlytics emulator on loopback: real
@@ -30,15 +31,13 @@ beforeEach(async () => {
   org = emulator.extra.organizationId!;
   app = await startApp(dir.path);
   sent = [];
-  vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
+  tapHttp(({ method, url, body }) => {
     sent.push({
-      method: init?.method ?? 'GET',
+      method,
       path: url.pathname.replace(/^\/api/, ''),
       query: url.searchParams,
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      body: body === undefined ? undefined : JSON.parse(body),
     });
-    return realFetch(input, init);
   });
 });
 

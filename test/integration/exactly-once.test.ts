@@ -7,6 +7,7 @@ import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startTamperingProxy, type TamperingProxy } from '../sandbox/common/tampering-proxy';
 import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { tapHttp } from './http-tap';
 
 /**
  * Exactly-once under lost replies, through the engine against the emulators: each case is one of
@@ -102,9 +103,7 @@ describe('exactly once, under lost replies', () => {
     let posts = 0;
     let rereadFailed = false;
     let stalled: (() => void) | undefined;
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      const method = init?.method ?? 'GET';
+    tapHttp(async ({ method, url }) => {
       if (method === 'POST') posts++;
       // A's first POST: held until B is queued, then answered 503 without being applied.
       if (method === 'POST' && posts === 1) {
@@ -118,7 +117,6 @@ describe('exactly once, under lost replies', () => {
       }
       // B's first POST fails too, so a pull comes before B's retry.
       if (method === 'POST' && posts === 3) return new Response('{"success": false}', { status: 503 });
-      return realFetch(input, init);
     });
     await app.client.call('records.update', { id: hplc.id, fields: { vendor: 'Vendor A' } });
     await waitFor('the first POST', async () => stalled);
@@ -149,9 +147,8 @@ describe('exactly once, under lost replies', () => {
     await a.close();
     emulator.faults.set({ offline: false });
     let requests = 0;
-    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+    tapHttp(() => {
       requests++;
-      return realFetch(input, init);
     });
     a = app = await startApp(dir!.path);
     await waitFor('the limiter to fill', async () => requests >= 5, 10_000);
