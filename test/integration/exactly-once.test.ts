@@ -210,6 +210,26 @@ describe('exactly once, under lost replies', () => {
     }
   });
 
+  it('Catalog: a create made ready for a later window and edited while it waits goes out once, with the edit', async () => {
+    // At the real 2 per second, ten creates take five windows; all ten are read ahead at the start.
+    const { app, emulator, connectionId } = await setUp(() => startCatalogEmulator(), SLOW_RETRY);
+    await waitForDrain(app, connectionId);
+    await app.client.call('connections.setPaused', { id: connectionId, paused: true });
+    const names = Array.from({ length: 10 }, (_, i) => `Vortex ${i + 1}`);
+    const made: { id: string }[] = [];
+    for (const name of names) made.push(await app.client.call('records.create', { connectionId, kind: 'instrument', fields: { name, description: 'Scientific Industries', category_id: 1 } }));
+    await app.client.call('connections.setPaused', { id: connectionId, paused: false });
+    await waitFor('the first window answered', async () => (await app.client.call('records.get', { id: made[0]!.id })).status === 'synced', 10_000);
+    // The ninth goes in the fifth window, two seconds on: its create is still queued, and takes the rename.
+    expect((await opsOf(app, made[8]!.id)).map((o) => o.state)).toEqual(['queued']);
+    await app.client.call('records.update', { id: made[8]!.id, fields: { name: 'Vortex 9 (bench 2)' } });
+    await waitForDrain(app, connectionId, 20_000);
+    const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
+    const want = names.map((n) => (n === 'Vortex 9' ? 'Vortex 9 (bench 2)' : n));
+    expect(mine.filter((i) => i.description === 'Scientific Industries').map((i) => i.name).sort()).toEqual(want.sort());
+    expect(await noConflicts(app)).toBe(true);
+  });
+
   it('Catalog: a relaunch remembers the requests already sent in the rate-limit window (no 429 across relaunches)', async () => {
     const limits = [
       { limit: 5, windowMs: 1_000 },

@@ -146,6 +146,25 @@ describe('RateLimiter (client side)', () => {
     expect(limiter.tryAcquire()).toBeNull();
   });
 
+  it('says how long until a slot can open: 0 with room, the window otherwise, Infinity while it waits on an answer', () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter([{ limit: 2, windowMs: 1_000 }], { marginMs: 0, now: clock.now });
+    expect(limiter.msUntilSlot()).toBe(0);
+    const a = limiter.tryAcquire()!;
+    a.sent();
+    expect(limiter.msUntilSlot()).toBe(0);
+    limiter.tryAcquire()!.sent();
+    // Full, and the oldest slot's request is still out: no time can be told until it is answered.
+    expect(limiter.msUntilSlot()).toBe(Infinity);
+    clock.advance(10);
+    a.answered();
+    expect(limiter.msUntilSlot()).toBe(1_000);
+    clock.advance(400);
+    expect(limiter.msUntilSlot()).toBe(600);
+    limiter.pauseFor(5_000);
+    expect(limiter.msUntilSlot()).toBe(5_000);
+  });
+
   it('a slot nobody reports on keeps the grant + margin stamp', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });

@@ -48,6 +48,19 @@ const MIN_SLEEP_MS = 5;
 
 /** Pushes wait ahead of pulls and polls for the limiter. */
 const PUSH_PRIORITY = 10;
+/** A wait for the next slot at least this long is the time for a parallel drain's bookkeeping (see pushParallel). */
+const BOOKKEEPING_GAP_MS = 100;
+/** Ops a parallel drain makes ready ahead (more than one window of the fastest limit we know, 40/s scaled). */
+const LOOKAHEAD_OPS = 64;
+
+/** Waits until every promise has settled, or `ms` has passed (Infinity: no limit). */
+async function settledWithin(promises: Iterable<Promise<unknown>>, ms: number): Promise<void> {
+  const all = Promise.allSettled(promises);
+  if (ms === Infinity) return void (await all);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+}
 
 type PushOutcome = 'ok' | 'rejected' | 'retry_later' | 'offline' | 'rate_limited' | 'key_rejected';
 
@@ -299,8 +312,7 @@ export class ConnectionSync {
       this.state = 'pushing';
       this.o.onChange();
       if (!batch) {
-        const fresh = ready.filter((op) => this.isFresh(op));
-        const outcome = fresh.length > 1 ? await this.pushParallel(ctx, fresh) : await this.pushGroup(ctx, [ready[0]!]);
+        const outcome = parallel > 1 && this.isFresh(ready[0]!) ? await this.pushParallel(ctx, parallel) : await this.pushGroup(ctx, [ready[0]!]);
         if (outcome === 'offline' || outcome === 'rate_limited' || outcome === 'key_rejected') return outcome;
         continue;
       }
@@ -387,52 +399,114 @@ export class ConnectionSync {
   }
 
   /**
-   * Never-sent ops of different records, one request each, all out at once (as many as the limit
-   * has room for now; the first waits for a slot like any push). Each request has its own
-   * RemoteHttp, so "did a write leave?" is answered per op; acknowledgements are one transaction.
+   * Never-sent ops of different records, one request each, kept flowing: each op is made ready to
+   * go (its snapshot read) before its slot opens, and goes the moment the limit has one (at most
+   * `parallel` out at once). Nothing waits for a whole round: the next window's slots open as this
+   * window's answers came, so a request sent late delays every window after it. Answers are
+   * therefore acknowledged while no slot is open, in one transaction for all that came meanwhile.
+   * After the first failure nothing new goes; the requests out finish, then each failure is classified.
    */
-  private async pushParallel(ctx: ConnectorContext, ready: OutboxRow[]): Promise<PushOutcome> {
-    const got = await this.slotFor(ready, (op) => this.isFresh(op));
-    if (!got) return 'ok';
-    const { ops } = got;
-    const slots = [got.slot];
-    while (slots.length < ops.length) {
-      const slot = this.limiter.tryAcquire();
-      if (!slot) break;
-      slots.push(slot);
-    }
-    const lanes = await Promise.all(
-      ops.slice(0, slots.length).map(async (op, i) => {
+  private async pushParallel(ctx: ConnectorContext, parallel: number): Promise<PushOutcome> {
+    type Lane = { op: OutboxRow; sent: SentSnapshot; push: PushOp; lane: ConnectorContext };
+    const out = new Set<Promise<void>>();
+    const answered: { op: OutboxRow; result: PushResult }[] = [];
+    const errors: { op: OutboxRow; error: unknown; lane: ConnectorContext }[] = [];
+    const taken = new Set<number>();
+    let lanes: Lane[] = [];
+    // Ops read but not claimed (edited meanwhile): still queued, so nextReady returns them again.
+    let refused = 0;
+    const ackAnswered = async (): Promise<void> => {
+      while (answered.length > 0) {
+        const batch = answered.splice(0);
+        await this.o.mirror.acknowledgeAll(batch.map((a) => ({ opId: a.op.id, result: a.result })));
+        for (const a of batch) this.noteAcknowledged(a.op, a.result);
+      }
+    };
+    const send = (l: Lane, slot: LimiterSlot): void => {
+      l.lane.http.useHeldSlot(slot);
+      const request: Promise<void> = this.o.connector
+        .push(l.lane, l.push)
+        .then(
+          (result) => void answered.push({ op: l.op, result }),
+          (error: unknown) => void errors.push({ op: l.op, error, lane: l.lane }),
+        )
+        .finally(() => {
+          l.lane.http.releaseHeldSlot();
+          out.delete(request);
+        });
+      out.add(request);
+    };
+
+    // Reads the next never-sent ops until `target` are ready to go; false when there are none.
+    const topUp = async (target: number): Promise<boolean> => {
+      if (lanes.length >= target) return true;
+      const ready = await this.o.outbox.nextReady(this.o.connectionId, Date.now(), target + refused);
+      for (const op of ready) {
+        if (lanes.length >= target) break;
+        if (taken.has(op.id) || !this.isFresh(op)) continue;
+        taken.add(op.id);
         const sent = await this.o.outbox.sendSnapshot(op);
-        const lane: ConnectorContext = { ...ctx, http: this.http(ctx.connection) };
-        lane.http.useHeldSlot(slots[i]);
-        return { op, sent, push: await this.toPushOp(op, sent), lane };
-      }),
-    );
+        lanes.push({ op, sent, push: await this.toPushOp(op, sent), lane: { ...ctx, http: this.http(ctx.connection) } });
+      }
+      return lanes.length > 0;
+    };
+
     try {
-      if (this.stopped) return 'ok';
-      const claimed = new Set(await this.o.mirror.claim(lanes));
-      const sending = lanes.filter((l) => claimed.has(l.op.id));
-      const settled = await Promise.all(
-        sending.map(async (l) => {
-          try {
-            return { ...l, result: await this.o.connector.push(l.lane, l.push) };
-          } catch (error) {
-            return { ...l, error };
+      while (!this.stopped && errors.length === 0) {
+        if (out.size >= parallel) {
+          await Promise.race(out);
+          continue;
+        }
+        if (lanes.length === 0 && !(await topUp(LOOKAHEAD_OPS))) {
+          // Nothing else ready: record every answer (which may let those records' next ops go), then look again.
+          await Promise.allSettled(out);
+          if (answered.length === 0) break;
+          await ackAnswered();
+          continue;
+        }
+        let first = this.limiter.tryAcquire();
+        if (!first) {
+          // No slot open. Bookkeeping blocks the event loop, and a request sent (or an answer read)
+          // late delays every window after it, since the next window opens as this one's answers
+          // came: so answers are recorded and the next ops made ready only while no slot opens for
+          // a while (between windows), once the requests out are answered, in one transaction.
+          const gap = this.limiter.msUntilSlot();
+          if (gap >= BOOKKEEPING_GAP_MS) {
+            // The answers still out first (not longer than half the gap: a slow one must not hold the next window).
+            await settledWithin(out, gap / 2);
+            await ackAnswered();
+            await topUp(LOOKAHEAD_OPS);
           }
-        }),
-      );
-      const done = settled.flatMap((l) => ('result' in l ? [{ op: l.op, result: l.result }] : []));
-      await this.o.mirror.acknowledgeAll(done.map((l) => ({ opId: l.op.id, result: l.result })));
-      for (const l of done) this.noteAcknowledged(l.op, l.result);
-      const outcomes: PushOutcome[] = [];
-      for (const l of settled) if ('error' in l) outcomes.push(await this.failed([l.op], l.error, l.lane.http.writesSent === 0, l.lane));
-      // The gravest outcome decides what the loop does next.
-      for (const grave of ['offline', 'key_rejected', 'rate_limited'] as const) if (outcomes.includes(grave)) return grave;
-      return outcomes.includes('rejected') ? 'rejected' : 'ok';
+          try {
+            first = await this.limiter.acquire(PUSH_PRIORITY);
+          } catch (error) {
+            if (error instanceof LimiterCancelled) break;
+            throw error;
+          }
+        }
+        // Every slot open now goes at once (a window just opened, or several answers freed them).
+        const slots = [first];
+        while (slots.length < Math.min(lanes.length, parallel - out.size)) {
+          const slot = this.limiter.tryAcquire();
+          if (!slot) break;
+          slots.push(slot);
+        }
+        const picked = lanes.splice(0, slots.length);
+        if (this.stopped) break;
+        // An op edited, discarded or held while it waited is not claimed (its snapshot is stale); it goes on a later pass.
+        const claimed = new Set(await this.o.mirror.claim(picked));
+        refused += picked.length - claimed.size;
+        for (const [i, l] of picked.entries()) if (claimed.has(l.op.id)) send(l, slots[i]!);
+      }
     } finally {
-      for (const l of lanes) l.lane.http.releaseHeldSlot();
+      await Promise.allSettled(out);
+      await ackAnswered();
     }
+    const outcomes: PushOutcome[] = [];
+    for (const e of errors) outcomes.push(await this.failed([e.op], e.error, e.lane.http.writesSent === 0, e.lane));
+    // The gravest outcome decides what the loop does next.
+    for (const grave of ['offline', 'key_rejected', 'rate_limited'] as const) if (outcomes.includes(grave)) return grave;
+    return outcomes.includes('rejected') ? 'rejected' : 'ok';
   }
 
   private async toPushOp(op: OutboxRow, sent: SentSnapshot): Promise<PushOp> {

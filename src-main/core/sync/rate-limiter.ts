@@ -116,6 +116,16 @@ export class RateLimiter {
     return n === 0 ? 0 : t - start;
   }
 
+  /**
+   * How long until a slot could be granted: 0 now, Infinity while the windows wait on answers to
+   * requests still out. Lets a sender do its bookkeeping while no slot can open anyway.
+   */
+  msUntilSlot(): number {
+    const t = this.now();
+    this.trim(t);
+    return Math.max(0, Math.max(this.earliestAt(this.log, t), this.pausedUntil) - t);
+  }
+
   /** Rejects everyone waiting, and every later request (the connection is being stopped). */
   cancelAll(reason: string): void {
     this.closedReason = reason;
