@@ -13,7 +13,7 @@ import { ftsQuery } from '../../src-main/core/records/search-match';
  */
 export function rawSearch(path: string) {
   const raw = new BetterSqlite3(path, { readonly: true });
-  // Read as the core's connection reads (its page cache and memory map), so the ratio compares like with like.
+  // Read as the core's connection reads (its page cache), so the ratio compares like with like.
   tuneReads(raw);
   // Only to turn record-page.ts's statements into SQL text; nothing runs through it.
   const compiler = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
