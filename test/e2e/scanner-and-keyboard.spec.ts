@@ -29,6 +29,12 @@ const scanBox = () => page.getByRole('textbox', { name: 'Scan an id or serial' }
 const scanResult = () => page.getByRole('dialog', { name: 'Scan result' });
 const heading = (name: string) => ui.detail(page).getByRole('heading', { level: 2, name });
 const palette = () => page.getByRole('dialog', { name: 'Command palette' });
+/** Ctrl+K, the words typed, then a click on the command they found. */
+async function runCommand(typed: string, command: string) {
+  await page.keyboard.press('Control+k');
+  await page.keyboard.type(typed);
+  await palette().getByRole('option', { name: command }).click();
+}
 
 test.beforeAll(async ({ browser }) => {
   sandbox = await startSandbox({ systems: ['cannlytics', 'atomscale', 'brainstem'] });
@@ -313,22 +319,16 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
 
   // Add a connection from anywhere; edit or remove one in Connections (removing asks on its card).
   await person('1');
-  await page.keyboard.press('Control+k');
-  await page.keyboard.type('add connection');
-  await palette().getByRole('option', { name: 'Add connection…' }).click();
+  await runCommand('add connection', 'Add connection…');
   const addForm = page.getByRole('form', { name: 'Add connection' });
   await expect(addForm).toBeVisible();
   await addForm.getByRole('button', { name: 'Cancel' }).click();
   await person('3');
-  await page.keyboard.press('Control+k');
-  await page.keyboard.type('edit connection thin');
-  await palette().getByRole('option', { name: 'Edit connection: Thin films' }).click();
+  await runCommand('edit connection thin', 'Edit connection: Thin films');
   await expect(page.getByRole('form', { name: /Thin films/ })).toBeVisible();
   await page.getByRole('form', { name: /Thin films/ }).getByRole('button', { name: 'Cancel' }).click();
   await person('3');
-  await page.keyboard.press('Control+k');
-  await page.keyboard.type('remove connection thin');
-  await palette().getByRole('option', { name: 'Remove connection: Thin films…' }).click();
+  await runCommand('remove connection thin', 'Remove connection: Thin films…');
   const confirm = thinFilms.getByRole('group', { name: 'Confirm removal' });
   await expect(confirm).toBeVisible();
   await confirm.getByRole('button', { name: 'Cancel' }).click();
@@ -339,9 +339,7 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
   await focusPage();
   await scanner('DEAEX01234');
   await expect(heading('Potency HPLC 1')).toBeVisible();
-  await page.keyboard.press('Control+k');
-  await page.keyboard.type('calibration done');
-  await palette().getByRole('option', { name: 'Record calibration done now: “Potency HPLC 1”' }).click();
+  await runCommand('calibration done', 'Record calibration done now: “Potency HPLC 1”');
   await expect(page.getByText('Calibration recorded (queued for Cannlytics LIMS).')).toBeVisible();
   await page.keyboard.press('Control+k');
   await page.keyboard.type('print label');

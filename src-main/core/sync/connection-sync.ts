@@ -412,7 +412,7 @@ export class ConnectionSync {
     const answered: { op: OutboxRow; result: PushResult }[] = [];
     const errors: { op: OutboxRow; error: unknown; lane: ConnectorContext }[] = [];
     const taken = new Set<number>();
-    let lanes: Lane[] = [];
+    const lanes: Lane[] = [];
     // Ops read but not claimed (edited meanwhile): still queued, so nextReady returns them again.
     let refused = 0;
     const ackAnswered = async (): Promise<void> => {
