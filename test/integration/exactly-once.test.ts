@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { catalogConnector } from '../../src-main/connectors/catalog/catalog-connector';
 import { startBrainstemEmulator } from '../sandbox/brainstem/brainstem-emulator';
@@ -224,10 +226,46 @@ describe('exactly once, under lost replies', () => {
     expect((await opsOf(app, made[8]!.id)).map((o) => o.state)).toEqual(['queued']);
     await app.client.call('records.update', { id: made[8]!.id, fields: { name: 'Vortex 9 (bench 2)' } });
     await waitForDrain(app, connectionId, 20_000);
+    // The emulator holds every caller to 2 per second, this read too: after the drain's last window.
+    await new Promise((r) => setTimeout(r, 1_100));
     const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
     const want = names.map((n) => (n === 'Vortex 9' ? 'Vortex 9 (bench 2)' : n));
     expect(mine.filter((i) => i.description === 'Scientific Industries').map((i) => i.name).sort()).toEqual(want.sort());
     expect(await noConflicts(app)).toBe(true);
+  });
+
+  it('Catalog: a quit between windows puts back the ops claimed for the next one, unsent and with nothing to look up', async () => {
+    // At the real 2 per second: the first window sends two; between windows the next two are
+    // claimed for the window to come. A quit then must not leave them "outcome unknown".
+    const { app: first, emulator: remote, connectionId } = await setUp(() => startCatalogEmulator(), SLOW_RETRY);
+    await waitForDrain(first, connectionId);
+    await first.client.call('connections.setPaused', { id: connectionId, paused: true });
+    const made: { id: string }[] = [];
+    for (let i = 1; i <= 6; i++) made.push(await first.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: `Shaker ${i}`, description: 'IKA', category_id: 1 } }));
+    // The emulator holds every caller to 2 per second: the drain (and each read of ours) starts from a quiet window.
+    const quiet = () => new Promise((r) => setTimeout(r, 1_100));
+    await quiet();
+    await first.client.call('connections.setPaused', { id: connectionId, paused: false });
+    await waitFor('the next window’s ops claimed', async () => (await opsOf(first, made[2]!.id))[0]?.state === 'in_flight', 10_000);
+    await first.close();
+    app = undefined;
+    const file = new BetterSqlite3(join(dir!.path, 'benchsync.sqlite'), { readonly: true });
+    const rows = file.prepare('SELECT record_id, state, attempts, sent FROM outbox ORDER BY id').all() as { record_id: string; state: string; attempts: number; sent: string | null }[];
+    file.close();
+    const mine = async () => {
+      await quiet();
+      const list = (await remoteGet(remote.baseUrl, '/myinstruments/', remote.users.member!)).data as { name: string }[];
+      await quiet();
+      return list.map((i) => i.name).filter((n) => n.startsWith('Shaker'));
+    };
+    const sentBeforeQuit = await mine();
+    expect(sentBeforeQuit.sort()).toEqual(['Shaker 1', 'Shaker 2']);
+    expect(rows.map((r) => [r.record_id, r.state, r.attempts, r.sent])).toEqual(made.slice(2).map((m) => [m.id, 'queued', 0, null]));
+    // The next launch sends them once each, with no lookup first.
+    app = await startApp(dir!.path, SLOW_RETRY);
+    await waitForDrain(app, connectionId, 20_000);
+    expect((await mine()).sort()).toEqual(['Shaker 1', 'Shaker 2', 'Shaker 3', 'Shaker 4', 'Shaker 5', 'Shaker 6']);
+    expect(app.core.engine.requestsSent(connectionId)).toBeLessThanOrEqual(4 + 3);
   });
 
   it('Catalog: a relaunch remembers the requests already sent in the rate-limit window (no 429 across relaunches)', async () => {

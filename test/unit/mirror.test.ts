@@ -106,6 +106,50 @@ describe('the mirror', () => {
     expect(await mirror.claim([{ op: again!, sent: resent }])).toEqual([again!.id]);
   });
 
+  it('an op claimed ahead of its slot and never sent goes back to the queue as it was, and takes edits again', async () => {
+    const id = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
+    const { op } = await send(id);
+    const sentOne = await outbox.nextReady(connectionId, Date.now(), 5);
+    expect(sentOne).toEqual([]);
+    await mirror.unclaim([op]);
+    const back = (await outbox.get(op.id))!;
+    expect({ state: back.state, attempts: back.attempts, sent: back.sent, sent_at: back.sent_at }).toEqual({ state: 'queued', attempts: 0, sent: null, sent_at: null });
+    expect((await queries.get(id)).status).toBe('pending');
+    // Queued with nothing to look up: the next edit merges into it.
+    await mirror.edits.update(id, { name: 'Scope B' });
+    expect((await ops(id)).map((o) => [o.type, o.state, o.payload.name])).toEqual([['create', 'queued', 'Scope B']]);
+  });
+
+  it('unclaim leaves alone an op that is no longer in flight (answered or given up meanwhile)', async () => {
+    const id = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
+    const { op } = await send(id);
+    await mirror.requeue([op.id], 0, 'reset', true);
+    await mirror.unclaim([op]);
+    expect((await outbox.get(op.id))!).toMatchObject({ state: 'unknown', attempts: 1 });
+    await mirror.acknowledge(op.id, { type: 'saved', remoteId: '5', fields: instrument('5', 'Scope A').fields });
+    await mirror.unclaim([op]);
+    expect(await outbox.get(op.id)).toBeUndefined();
+    expect((await queries.get(id)).status).toBe('synced');
+  });
+
+  it('snapshots read together are the snapshots read one by one', async () => {
+    await pull(instrument('9', 'Scope Z'));
+    const [pulled] = (await queries.list({ text: '', offset: 0, limit: 10 })).items;
+    const a = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
+    await mirror.edits.update(pulled!.id, { description: 'Now with camera' });
+    const b = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope B', description: 'Leica', category_id: 1 });
+    const { op } = await send(b);
+    await mirror.requeue([op.id], 0, 'reset', true);
+    await mirror.edits.update(a, { name: 'Scope A2' });
+    const all = (await outbox.forRecord(a)).concat(await outbox.forRecord(pulled!.id), await outbox.forRecord(b));
+    const together = await outbox.sendSnapshots(all);
+    const alone = [];
+    for (const o of all) alone.push(await outbox.sendSnapshot(o));
+    expect(together).toEqual(alone);
+    expect(together.map((t) => t.fields.name)).toEqual(['Scope A2', 'Scope Z', 'Scope B']);
+    expect(together[1]!.fields.description).toBe('Now with camera');
+  });
+
   it('a resend of a create whose reply was lost carries what was sent, not the rename queued since (duplicate create)', async () => {
     const id = await mirror.edits.create(connectionId, 'instrument', { name: 'Scope A', description: 'Zeiss', category_id: 1 });
     const { op } = await send(id);

@@ -165,6 +165,44 @@ describe('RateLimiter (client side)', () => {
     expect(limiter.msUntilSlot()).toBe(5_000);
   });
 
+  it('counts the slots free at a later time, with every window and requests still out counted as taken', () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(
+      [
+        { limit: 3, windowMs: 1_000 },
+        { limit: 4, windowMs: 60_000 },
+      ],
+      { marginMs: 0, now: clock.now },
+    );
+    const t0 = clock.now();
+    expect(limiter.slotsFreeAt(t0)).toBe(3);
+    const a = limiter.tryAcquire()!;
+    a.sent();
+    clock.advance(100);
+    const b = limiter.tryAcquire()!;
+    b.sent();
+    clock.advance(100);
+    a.answered(); // stamped at t0 + 200
+    clock.advance(100);
+    b.answered(); // stamped at t0 + 300
+    expect(limiter.slotsFreeAt(clock.now())).toBe(1);
+    // a's stamp leaves the second's window at 1,200, b's at 1,300.
+    expect(limiter.slotsFreeAt(t0 + 1_199)).toBe(1);
+    expect(limiter.slotsFreeAt(t0 + 1_200)).toBe(2);
+    // The second's window is empty then, but the minute's holds both: 2 of its 4 are left.
+    expect(limiter.slotsFreeAt(t0 + 1_300)).toBe(2);
+    // A request still out is taken whenever the question is asked; the minute window then has
+    // 1 of its 4 left, though the second's has 2.
+    limiter.tryAcquire()!.sent();
+    expect(limiter.slotsFreeAt(t0 + 5_000)).toBe(1);
+    // Once a and b are a minute old, the second's window decides again.
+    expect(limiter.slotsFreeAt(t0 + 60_300)).toBe(2);
+    limiter.pauseFor(10_000);
+    expect(limiter.slotsFreeAt(clock.now() + 9_000)).toBe(0);
+    limiter.cancelAll('stopped');
+    expect(limiter.slotsFreeAt(clock.now() + 20_000)).toBe(0);
+  });
+
   it('a slot nobody reports on keeps the grant + margin stamp', async () => {
     const clock = fakeClock();
     const limiter = new RateLimiter([{ limit: 1, windowMs: 1_000 }], { marginMs: 50, now: clock.now });

@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
-import type { RecordKind } from '../../../src-shared/domain/record-kinds';
+import { type Selectable, sql } from 'kysely';
+import type { RecordsTable } from '../db/schema';
+import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
 import type { PushResult } from '../../connectors/connector';
-import { nowIso, parseFields } from '../json';
+import { nowIso } from '../json';
 import { hold } from './outbox-rows';
-import { dropPulledTwin, forgetRecord, mapRemoteId, type Proposal, rebuildFromOutbox } from './rows';
+import { dropPulledTwin, forgetRecord, pairRemoteId, type Proposal, rebuildFromOutbox, stateOfRow, summaryColumns, visibleFields } from './rows';
 import { acceptScopeOf } from './write-access';
 import type { WriteScope } from './write-scope';
 
@@ -39,18 +40,18 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
     return;
   }
   s.touch(op.connection_id, op.record_id);
-  const rec = await s.db.selectFrom('records').select('base_fields').where('id', '=', op.record_id).executeTakeFirst();
   // A write the server took proves this account may write there.
-  if (result.type === 'deleted' || result.type === 'saved') await acceptScopeOf(s, op, parseFields(rec?.base_fields));
+  if (result.type === 'deleted' || result.type === 'saved') await acceptScopeOf(s, op);
   if (result.type === 'deleted') {
     s.sourceOf(op.record_id, 'sync');
     const later = await s.db.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).executeTakeFirst();
     if (!later) await forgetRecord(s.db, op.record_id);
     return;
   }
-  if (!rec) return;
   const system = await s.system(op.connection_id);
   if (result.type === 'proposed') {
+    const rec = await s.db.selectFrom('records').select('id').where('id', '=', op.record_id).executeTakeFirst();
+    if (!rec) return;
     const proposal: Proposal = { approvalId: result.approvalId, action: result.action, status: 'Pending', fields: result.fields, message: null };
     await s.db
       .updateTable('records')
@@ -63,16 +64,46 @@ export async function applyAcknowledged(s: WriteScope, opId: number, result: Pus
     await rebuildFromOutbox(s.db, system, op.record_id);
     return;
   }
+  // Read after the access check, which may have changed whether it is editable.
+  const rec = await s.db.selectFrom('records').selectAll().where('id', '=', op.record_id).executeTakeFirst();
+  if (!rec) return;
   await dropPulledTwin(s.db, op.connection_id, kind, op.record_id, result.remoteId);
-  await mapRemoteId(s.db, op.connection_id, kind, op.record_id, result.remoteId);
-  const later = await s.db.selectFrom('outbox').select('id').where('record_id', '=', op.record_id).executeTakeFirst();
-  // Nothing of ours left to send: the record is what the server holds.
+  await pairRemoteId(s.db, op.connection_id, kind, op.record_id, result.remoteId);
+  await settleSaved(s, system, rec, result.remoteId, result.fields);
+}
+
+/**
+ * The record after a saved op, in one write: the server's version as the new base, the remote id
+ * (on its later ops too), what the user sees (that base with the later ops on top) and the status
+ * `recordState` derives. An acknowledgement is the drain's most frequent write, so it reads the
+ * record and its ops once, instead of once for each of those steps.
+ */
+async function settleSaved(s: WriteScope, system: SystemId, rec: Selectable<RecordsTable>, remoteId: string, serverFields: Fields): Promise<void> {
+  const recordId = rec.id;
+  // Read after dropPulledTwin, which may have moved the twin's edits over.
+  const later = await s.db.selectFrom('outbox').select(['type', 'payload', 'state', 'remote_id']).where('record_id', '=', recordId).orderBy('id').execute();
+  // Later ops of this record that were queued before the id was known act on it now.
+  if (later.some((o) => o.remote_id !== remoteId)) await s.db.updateTable('outbox').set({ remote_id: remoteId }).where('record_id', '=', recordId).execute();
+  const base_fields = JSON.stringify(serverFields);
+  // Never null: the base is set.
+  const visible = visibleFields({ base_fields, proposal: rec.proposal }, later)!;
+  const deleted = visible.deleted ? 1 : 0;
+  const { status } = stateOfRow({ ...rec, remote_id: remoteId, deleted }, later);
   await s.db
     .updateTable('records')
-    .set({ base_fields: JSON.stringify(result.fields), ...(later ? {} : { synced_at: nowIso() }) })
-    .where('id', '=', op.record_id)
+    .set({
+      remote_id: remoteId,
+      base_fields,
+      // Nothing of ours left to send: the record is what the server holds.
+      ...(later.length === 0 ? { synced_at: nowIso() } : {}),
+      ...summaryColumns(system, rec.kind as RecordKind, visible.fields),
+      deleted,
+      status,
+      updated_at: nowIso(),
+    })
+    .where('id', '=', recordId)
     .execute();
-  await rebuildFromOutbox(s.db, system, op.record_id);
+  s.derived(rec.connection_id, recordId);
 }
 
 /** What the remote said it did, for the op's history entry. */

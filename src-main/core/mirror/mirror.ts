@@ -96,6 +96,27 @@ export class Mirror {
     });
   }
 
+  /**
+   * Ops claimed ahead of their slot and never sent (the drain stopped first) go back to what they
+   * were when read (`op`, the row `claim` was given): queued, with nothing to look up. Only ops
+   * still in flight change.
+   */
+  async unclaim(ops: ReadonlyArray<{ id: number; attempts: number; sent: string | null; sent_at: string | null }>): Promise<void> {
+    if (ops.length === 0) return;
+    await this.write(async (s) => {
+      for (const before of ops) {
+        const op = await s.db.selectFrom('outbox').select(['connection_id', 'record_id', 'state']).where('id', '=', before.id).executeTakeFirst();
+        if (!op || op.state !== 'in_flight') continue;
+        await s.db
+          .updateTable('outbox')
+          .set({ state: 'queued', attempts: before.attempts, sent: before.sent, sent_at: before.sent_at, updated_at: nowIso() })
+          .where('id', '=', before.id)
+          .execute();
+        s.note(op.connection_id, [op.record_id]);
+      }
+    });
+  }
+
   /** The remote took the op (or a lookup found its effect). */
   async acknowledge(opId: number, result: PushResult): Promise<void> {
     await this.write((s) => applyAcknowledged(s, opId, result), false, 'server_normalised');

@@ -1,5 +1,5 @@
 import type { Fields, RecordKind, SystemId } from '../../../src-shared/domain/record-kinds';
-import { type OpType, recordState } from '../../../src-shared/domain/record-state';
+import { type OpState, type OpType, recordState } from '../../../src-shared/domain/record-state';
 import { kindProfile } from '../../../src-shared/domain/remotes';
 import type { Selectable } from 'kysely';
 import type { Db, RecordsTable } from '../db/schema';
@@ -20,13 +20,10 @@ export function summaryColumns(system: SystemId, kind: RecordKind, fields: Field
   return { fields: JSON.stringify(fields), title: s.title, subtitle: s.subtitle, vendor: s.vendor, serial: s.serial, notes: s.notes };
 }
 
-/** The record's state by `recordState`, from its row and its ops (and the refused choice it lies in, when known). */
-export async function stateOf(
-  db: Db,
-  rec: Pick<Selectable<RecordsTable>, 'id' | 'conflict_fields' | 'proposal' | 'editable' | 'deleted' | 'remote_id'>,
-  refusedScope: string | null = null,
-) {
-  const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', rec.id).orderBy('id').execute();
+type StateColumns = Pick<Selectable<RecordsTable>, 'conflict_fields' | 'proposal' | 'editable' | 'deleted' | 'remote_id'>;
+
+/** `recordState` of a record's row and its ops, in order (and the refused choice it lies in, when known). */
+export function stateOfRow(rec: StateColumns, ops: readonly { type: string; state: OpState }[], refusedScope: string | null = null) {
   return recordState({
     remoteEditable: rec.editable === 1,
     refusedScope,
@@ -38,12 +35,34 @@ export async function stateOf(
   });
 }
 
+/** The record's state by `recordState`, from its row and its ops (and the refused choice it lies in, when known). */
+export async function stateOf(db: Db, rec: StateColumns & { id: string }, refusedScope: string | null = null) {
+  const ops = await db.selectFrom('outbox').select(['type', 'state']).where('record_id', '=', rec.id).orderBy('id').execute();
+  return stateOfRow(rec, ops, refusedScope);
+}
+
 /** Stores the status `recordState` derives from the record and its ops. */
 export async function recomputeStatus(db: Db, recordId: string): Promise<void> {
   const rec = await db.selectFrom('records').select(['id', 'conflict_fields', 'proposal', 'editable', 'deleted', 'remote_id']).where('id', '=', recordId).executeTakeFirst();
   if (!rec) return;
   const { status } = await stateOf(db, rec);
   await db.updateTable('records').set({ status, updated_at: nowIso() }).where('id', '=', recordId).execute();
+}
+
+/**
+ * What the user sees: the last remote version (or, for a record only proposed to the remote, an
+ * Add awaiting approval, its proposed values) with the edits still queued on top, in order. Null
+ * when nothing is left (a discarded create).
+ */
+export function visibleFields(rec: Pick<Selectable<RecordsTable>, 'base_fields' | 'proposal'>, ops: readonly { type: string; payload: string }[]): { fields: Fields; deleted: boolean } | null {
+  const proposal = parseProposal(rec.proposal);
+  let fields: Fields | null = rec.base_fields !== null ? parseFields(rec.base_fields) : proposal?.action === 'Add' ? proposal.fields : null;
+  let deleted = false;
+  for (const op of ops) {
+    if (op.type === 'create' || op.type === 'update') fields = { ...(fields ?? {}), ...parseFields(op.payload) };
+    else if (op.type === 'delete') deleted = true;
+  }
+  return fields === null ? null : { fields, deleted };
 }
 
 /**
@@ -54,21 +73,14 @@ export async function rebuildFromOutbox(db: Db, system: SystemId, recordId: stri
   const rec = await db.selectFrom('records').selectAll().where('id', '=', recordId).executeTakeFirst();
   if (!rec) return false;
   const ops = await db.selectFrom('outbox').select(['type', 'payload']).where('record_id', '=', recordId).orderBy('id').execute();
-  // A record only proposed to the remote (an Add awaiting approval) shows its proposed values.
-  const proposal = parseProposal(rec.proposal);
-  let fields: Fields | null = rec.base_fields !== null ? parseFields(rec.base_fields) : proposal?.action === 'Add' ? proposal.fields : null;
-  let deleted = false;
-  for (const op of ops) {
-    if (op.type === 'create' || op.type === 'update') fields = { ...(fields ?? {}), ...parseFields(op.payload) };
-    else if (op.type === 'delete') deleted = true;
-  }
-  if (fields === null) {
+  const visible = visibleFields(rec, ops);
+  if (visible === null) {
     await forgetRecord(db, recordId);
     return false;
   }
   await db
     .updateTable('records')
-    .set({ ...summaryColumns(system, rec.kind as RecordKind, fields), deleted: deleted ? 1 : 0 })
+    .set({ ...summaryColumns(system, rec.kind as RecordKind, visible.fields), deleted: visible.deleted ? 1 : 0 })
     .where('id', '=', recordId)
     .execute();
   return true;
@@ -83,6 +95,14 @@ export async function forgetRecord(db: Db, recordId: string): Promise<void> {
 
 /** Records the local<->remote id pair in the id map, on the record and on its queued ops. */
 export async function mapRemoteId(db: Db, connectionId: string, kind: RecordKind, localId: string, remoteId: string): Promise<void> {
+  await pairRemoteId(db, connectionId, kind, localId, remoteId);
+  await db.updateTable('records').set({ remote_id: remoteId }).where('id', '=', localId).execute();
+  // Later ops of this record that were queued before the id was known act on it now.
+  await db.updateTable('outbox').set({ remote_id: remoteId }).where('record_id', '=', localId).execute();
+}
+
+/** The id map's half of `mapRemoteId` (for a writer that sets the record's and its ops' remote id itself). */
+export async function pairRemoteId(db: Db, connectionId: string, kind: RecordKind, localId: string, remoteId: string): Promise<void> {
   // A remote id belongs to one local record: an older pairing (of a record since removed) gives way.
   await db.deleteFrom('id_map').where('connection_id', '=', connectionId).where('kind', '=', kind).where('remote_id', '=', remoteId).execute();
   await db
@@ -90,9 +110,6 @@ export async function mapRemoteId(db: Db, connectionId: string, kind: RecordKind
     .values({ connection_id: connectionId, kind, remote_id: remoteId, local_id: localId })
     .onConflict((oc) => oc.column('local_id').doUpdateSet({ remote_id: remoteId }))
     .execute();
-  await db.updateTable('records').set({ remote_id: remoteId }).where('id', '=', localId).execute();
-  // Later ops of this record that were queued before the id was known act on it now.
-  await db.updateTable('outbox').set({ remote_id: remoteId }).where('record_id', '=', localId).execute();
 }
 
 /**

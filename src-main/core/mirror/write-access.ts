@@ -111,10 +111,12 @@ export async function refuseScopeOf(s: WriteScope, op: { connection_id: string; 
 }
 
 /** An acknowledged write of such a kind: the choice it wrote through takes this account's writes (again). */
-export async function acceptScopeOf(s: WriteScope, op: { connection_id: string; kind: string; type: string; payload: string }, base: Fields): Promise<void> {
+export async function acceptScopeOf(s: WriteScope, op: { connection_id: string; record_id: string; kind: string; type: string; payload: string }): Promise<void> {
   const kind = op.kind as RecordKind;
   const scope = writeScopeOf(await s.system(op.connection_id), kind);
   if (!scope) return;
+  const rec = await s.db.selectFrom('records').select('base_fields').where('id', '=', op.record_id).executeTakeFirst();
+  const base = parseFields(rec?.base_fields);
   const value = op.type === 'create' || op.type === 'update' ? (parseFields(op.payload)[scope.field] ?? base[scope.field]) : base[scope.field];
   if (value !== undefined && value !== null && value !== '') await clearWriteRefused(s, op.connection_id, kind, scope, String(value));
 }

@@ -46,6 +46,13 @@ export class WriteScope {
     this.changed.add(recordId);
   }
 
+  /** The writer stored the record's status itself, after its last change in this write: not derived again. */
+  derived(connectionId: string, recordId: string): void {
+    this.connections.add(connectionId);
+    this.changed.add(recordId);
+    this.touched.delete(recordId);
+  }
+
   /** The record's fields changed but not its status (e.g. a pulled record). */
   note(connectionId: string, recordIds: Iterable<string>): void {
     this.connections.add(connectionId);

@@ -68,13 +68,24 @@ export class OutboxQueries {
    * the record's last remote version and the ops before it, never an edit queued after it.
    */
   async sendSnapshot(op: OutboxRow): Promise<SentSnapshot> {
-    const earlier = parseSent(op.sent);
-    if (earlier && op.attempts > 0) return earlier;
-    const payload = parseFields(op.payload);
-    if (op.type !== 'create' && op.type !== 'update') return { payload, fields: {} };
-    const rec = await this.db.selectFrom('records').select(['base_fields', 'proposal']).where('id', '=', op.record_id).executeTakeFirst();
-    const before = await this.db.selectFrom('outbox').select(['type', 'payload']).where('record_id', '=', op.record_id).where('id', '<=', op.id).orderBy('id').execute();
-    return { payload, fields: fieldsAfter(rec?.base_fields ? parseFields(rec.base_fields) : null, before) };
+    return (await this.sendSnapshots([op]))[0]!;
+  }
+
+  /** `sendSnapshot` of several ops at once (a parallel drain reads ahead): two reads in all. */
+  async sendSnapshots(ops: readonly OutboxRow[]): Promise<SentSnapshot[]> {
+    const recordIds = [...new Set(ops.filter((op) => !(op.attempts > 0 && op.sent) && (op.type === 'create' || op.type === 'update')).map((op) => op.record_id))];
+    const records = recordIds.length === 0 ? [] : await this.db.selectFrom('records').select(['id', 'base_fields']).where('id', 'in', recordIds).execute();
+    const queued = recordIds.length === 0 ? [] : await this.db.selectFrom('outbox').select(['id', 'record_id', 'type', 'payload']).where('record_id', 'in', recordIds).orderBy('id').execute();
+    const baseOf = new Map(records.map((r) => [r.id, r.base_fields]));
+    return ops.map((op) => {
+      const earlier = parseSent(op.sent);
+      if (earlier && op.attempts > 0) return earlier;
+      const payload = parseFields(op.payload);
+      if (op.type !== 'create' && op.type !== 'update') return { payload, fields: {} };
+      const base = baseOf.get(op.record_id);
+      const before = queued.filter((o) => o.record_id === op.record_id && o.id <= op.id);
+      return { payload, fields: fieldsAfter(base ? parseFields(base) : null, before) };
+    });
   }
 
   async get(opId: number): Promise<OutboxRow | undefined> {

@@ -52,6 +52,8 @@ const PUSH_PRIORITY = 10;
 const BOOKKEEPING_GAP_MS = 100;
 /** Ops a parallel drain makes ready ahead (more than one window of the fastest limit we know, 40/s scaled). */
 const LOOKAHEAD_OPS = 64;
+/** A parallel drain claims, between windows, the ops whose slots open within this long of the next window's first. */
+const CLAIM_AHEAD_MS = 250;
 
 /** Waits until every promise has settled, or `ms` has passed (Infinity: no limit). */
 async function settledWithin(promises: Iterable<Promise<unknown>>, ms: number): Promise<void> {
@@ -400,11 +402,13 @@ export class ConnectionSync {
 
   /**
    * Never-sent ops of different records, one request each, kept flowing: each op is made ready to
-   * go (its snapshot read) before its slot opens, and goes the moment the limit has one (at most
-   * `parallel` out at once). Nothing waits for a whole round: the next window's slots open as this
-   * window's answers came, so a request sent late delays every window after it. Answers are
-   * therefore acknowledged while no slot is open, in one transaction for all that came meanwhile.
-   * After the first failure nothing new goes; the requests out finish, then each failure is classified.
+   * go (its snapshot read, and claimed) before its slot opens, and goes the moment the limit has
+   * one (at most `parallel` out at once). Nothing waits for a whole round: the next window's slots
+   * open as this window's answers came, so a request sent late delays every window after it. The
+   * bookkeeping (acknowledging answers, reading and claiming the next window's ops, each in one
+   * transaction) is therefore done while no slot is open. An op claimed but not sent when the drain
+   * ends goes back to the queue as it was. After the first failure nothing new goes; the requests
+   * out finish, then each failure is classified.
    */
   private async pushParallel(ctx: ConnectorContext, parallel: number): Promise<PushOutcome> {
     type Lane = { op: OutboxRow; sent: SentSnapshot; push: PushOp; lane: ConnectorContext };
@@ -412,7 +416,9 @@ export class ConnectionSync {
     const answered: { op: OutboxRow; result: PushResult }[] = [];
     const errors: { op: OutboxRow; error: unknown; lane: ConnectorContext }[] = [];
     const taken = new Set<number>();
+    // Ready to go, in queue order; the first `claimedAhead` of them are claimed already.
     const lanes: Lane[] = [];
+    let claimedAhead = 0;
     // Ops read but not claimed (edited meanwhile): still queued, so nextReady returns them again.
     let refused = 0;
     const ackAnswered = async (): Promise<void> => {
@@ -441,23 +447,41 @@ export class ConnectionSync {
     const topUp = async (target: number): Promise<boolean> => {
       if (lanes.length >= target) return true;
       const ready = await this.o.outbox.nextReady(this.o.connectionId, Date.now(), target + refused);
-      for (const op of ready) {
-        if (lanes.length >= target) break;
-        if (taken.has(op.id) || !this.isFresh(op)) continue;
+      const fresh = ready.filter((op) => !taken.has(op.id) && this.isFresh(op)).slice(0, target - lanes.length);
+      const snapshots = await this.o.outbox.sendSnapshots(fresh);
+      const remoteIds = await this.o.reads.remoteIdsOf(fresh.filter((op) => op.remote_id === null).map((op) => op.record_id));
+      for (const [i, op] of fresh.entries()) {
         taken.add(op.id);
-        const sent = await this.o.outbox.sendSnapshot(op);
-        lanes.push({ op, sent, push: await this.toPushOp(op, sent), lane: { ...ctx, http: this.http(ctx.connection) } });
+        const sent = snapshots[i]!;
+        const push = this.pushOpOf(op, sent, op.remote_id ?? remoteIds.get(op.record_id) ?? null);
+        lanes.push({ op, sent, push, lane: { ...ctx, http: this.http(ctx.connection) } });
       }
       return lanes.length > 0;
     };
+    // Claims the first `n` lanes (one transaction). An op edited, discarded or held since it was
+    // read is not claimed (its snapshot is stale): it leaves the lanes and goes on a later pass.
+    const claimUpTo = async (n: number): Promise<void> => {
+      const count = Math.min(n, lanes.length);
+      if (count <= claimedAhead) return;
+      const batch = lanes.slice(claimedAhead, count);
+      const claimed = new Set(await this.o.mirror.claim(batch));
+      const kept = batch.filter((l) => claimed.has(l.op.id));
+      refused += batch.length - kept.length;
+      lanes.splice(claimedAhead, batch.length, ...kept);
+      claimedAhead += kept.length;
+    };
+    // The ops whose slots open soon: the next window's, once its first slot opens.
+    const claimNextWindow = (firstSlotInMs: number) => claimUpTo(this.limiter.slotsFreeAt(Date.now() + firstSlotInMs + CLAIM_AHEAD_MS));
 
     try {
+      // A first few go before the rest are read: their answers take longer than the reading.
+      let readAhead = parallel;
       while (!this.stopped && errors.length === 0) {
         if (out.size >= parallel) {
           await Promise.race(out);
           continue;
         }
-        if (lanes.length === 0 && !(await topUp(LOOKAHEAD_OPS))) {
+        if (lanes.length === 0 && !(await topUp(readAhead))) {
           // Nothing else ready: record every answer (which may let those records' next ops go), then look again.
           await Promise.allSettled(out);
           if (answered.length === 0) break;
@@ -468,14 +492,15 @@ export class ConnectionSync {
         if (!first) {
           // No slot open. Bookkeeping blocks the event loop, and a request sent (or an answer read)
           // late delays every window after it, since the next window opens as this one's answers
-          // came: so answers are recorded and the next ops made ready only while no slot opens for
-          // a while (between windows), once the requests out are answered, in one transaction.
+          // came: so it is done only while no slot opens for a while (between windows), once the
+          // requests out are answered.
           const gap = this.limiter.msUntilSlot();
           if (gap >= BOOKKEEPING_GAP_MS) {
             // The answers still out first (not longer than half the gap: a slow one must not hold the next window).
             await settledWithin(out, gap / 2);
             await ackAnswered();
-            await topUp(LOOKAHEAD_OPS);
+            await topUp(readAhead);
+            await claimNextWindow(this.limiter.msUntilSlot());
           }
           try {
             first = await this.limiter.acquire(PUSH_PRIORITY);
@@ -491,16 +516,31 @@ export class ConnectionSync {
           if (!slot) break;
           slots.push(slot);
         }
-        const picked = lanes.splice(0, slots.length);
-        if (this.stopped) break;
-        // An op edited, discarded or held while it waited is not claimed (its snapshot is stale); it goes on a later pass.
-        const claimed = new Set(await this.o.mirror.claim(picked));
-        refused += picked.length - claimed.size;
-        for (const [i, l] of picked.entries()) if (claimed.has(l.op.id)) send(l, slots[i]!);
+        if (this.stopped) {
+          for (const slot of slots) slot.failed();
+          break;
+        }
+        await claimUpTo(slots.length);
+        const picked = lanes.splice(0, Math.min(slots.length, claimedAhead));
+        claimedAhead -= picked.length;
+        for (const [i, slot] of slots.entries()) {
+          const l = picked[i];
+          if (l) send(l, slot);
+          // Its op was refused at the claim: the slot was never used.
+          else slot.failed();
+        }
+        if (readAhead < LOOKAHEAD_OPS) {
+          // The rest of the read-ahead, and the first window's claims, while the first answers come.
+          readAhead = LOOKAHEAD_OPS;
+          await topUp(readAhead);
+          await claimNextWindow(0);
+        }
       }
     } finally {
       await Promise.allSettled(out);
       await ackAnswered();
+      // Claimed for a slot that never came (stopped, or a failure ended the drain): not sent.
+      await this.o.mirror.unclaim(lanes.slice(0, claimedAhead).map((l) => l.op));
     }
     const outcomes: PushOutcome[] = [];
     for (const e of errors) outcomes.push(await this.failed([e.op], e.error, e.lane.http.writesSent === 0, e.lane));
@@ -510,15 +550,11 @@ export class ConnectionSync {
   }
 
   private async toPushOp(op: OutboxRow, sent: SentSnapshot): Promise<PushOp> {
-    return {
-      type: op.type as PushOp['type'],
-      kind: op.kind as RecordKind,
-      recordId: op.record_id,
-      remoteId: op.remote_id ?? (await this.o.reads.remoteIdOf(op.record_id)),
-      payload: sent.payload,
-      fields: sent.fields,
-      attempts: op.attempts,
-    };
+    return this.pushOpOf(op, sent, op.remote_id ?? (await this.o.reads.remoteIdOf(op.record_id)));
+  }
+
+  private pushOpOf(op: OutboxRow, sent: SentSnapshot, remoteId: string | null): PushOp {
+    return { type: op.type as PushOp['type'], kind: op.kind as RecordKind, recordId: op.record_id, remoteId, payload: sent.payload, fields: sent.fields, attempts: op.attempts };
   }
 
   private async acknowledged(op: OutboxRow, result: PushResult): Promise<void> {

@@ -126,6 +126,22 @@ export class RateLimiter {
     return Math.max(0, Math.max(this.earliestAt(this.log, t), this.pausedUntil) - t);
   }
 
+  /**
+   * How many slots the windows will hold free at time `t` (ms, as `now`) if nothing more is
+   * granted: requests still out count as taken. Lets a sender prepare exactly the ops that will
+   * go in the next window.
+   */
+  slotsFreeAt(t: number): number {
+    if (this.closedReason !== null || t < this.pausedUntil) return 0;
+    let free = Infinity;
+    for (const w of this.windows) {
+      let inWindow = 0;
+      for (const s of this.log) if (s.at > t - w.windowMs) inWindow++;
+      free = Math.min(free, Math.max(0, w.limit - inWindow));
+    }
+    return free;
+  }
+
   /** Rejects everyone waiting, and every later request (the connection is being stopped). */
   cancelAll(reason: string): void {
     this.closedReason = reason;

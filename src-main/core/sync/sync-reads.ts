@@ -23,6 +23,13 @@ export class SyncReads {
     return rec?.remote_id ?? null;
   }
 
+  /** The remote ids of several records that have one. */
+  async remoteIdsOf(recordIds: readonly string[]): Promise<Map<string, string>> {
+    if (recordIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('records').select(['id', 'remote_id']).where('id', 'in', [...recordIds]).where('remote_id', 'is not', null).execute();
+    return new Map(rows.map((r) => [r.id, r.remote_id!]));
+  }
+
   async lastGeneration(connectionId: string): Promise<number> {
     const row = await this.db
       .selectFrom('sync_cursors')
