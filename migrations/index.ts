@@ -10,6 +10,7 @@ import * as m0008 from './0008_search_index';
 import * as m0009 from './0009_history';
 import * as m0010 from './0010_bench_acts';
 import * as m0011 from './0011_title_order_index';
+import * as m0012 from './0012_title_key_index';
 
 /** Static list so the migrations bundle with main; a new migration is one import and one line. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_history': m0009,
   '0010_bench_acts': m0010,
   '0011_title_order_index': m0011,
+  '0012_title_key_index': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

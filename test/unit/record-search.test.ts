@@ -125,6 +125,8 @@ describe('records search', () => {
     for (const r of listed.slice(6, 9)) await mirror.edits.delete(r.id);
     const rows = await allRows();
     expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['synced', 'pending']));
+    // Equal titles (ignoring case), so the order of ties (by id) is checked on every walk too.
+    expect(new Set(rows.map((r) => r.title.toLowerCase())).size).toBeLessThan(rows.length - 5);
 
     const text = fc.oneof(
       fc.constant(''),
@@ -226,23 +228,29 @@ describe('records search', () => {
     expect(found.items.map((r) => r.title)).toEqual(['Laser ASSET-0042', 'Laser old']);
     expect((await queries.list({ text: 'l', offset: 0, limit: 10 })).total).toBe(2);
 
-    // Down to before 0008 (through 0011's index, 0010 and 0009).
+    // Down to before 0008 (through 0012's and 0011's indexes, 0010 and 0009).
     expect((await migrator.migrateTo('0007_sync_times_and_write_refusals')).error).toBeUndefined();
     const old = await sql<{ rowid: number }>`SELECT rowid FROM records_fts WHERE records_fts MATCH '"laser"*'`.execute(opened.db);
     expect(old.rows).toHaveLength(2);
     await indexIsExact();
   });
 
-  it('an unfiltered walk steps over the narrow title index; a filtered one over the index that holds the filter columns', async () => {
+  it('the first pages of an unfiltered walk step over the title-only index; deeper or filtered ones over the index with the id and filter columns', async () => {
     const explain = async (q: ListFilter) => {
-      const c = pageStatement(q, 1_000, 'index')!.compile(opened.db);
+      const c = pageStatement(q, 10_000, 'index')!.compile(opened.db);
       const r = await opened.db.executeQuery<{ detail: string }>({ ...c, sql: `EXPLAIN QUERY PLAN ${c.sql}` });
       return r.rows.map((x) => x.detail).join(' | ');
     };
-    expect(await explain({ text: 'laser', offset: 0, limit: 100 })).toContain('COVERING INDEX records_title_order');
-    expect(await explain({ text: '', offset: 900, limit: 100 })).toContain('COVERING INDEX records_title_order');
+    const first = await explain({ text: 'laser', offset: 0, limit: 100 });
+    expect(first).toContain('SCAN r USING INDEX records_title_key');
+    // Ties of equal titles are put in id order; nothing sorts the whole walk.
+    expect(first).toContain('USE TEMP B-TREE FOR LAST TERM OF ORDER BY');
+    expect(await explain({ text: '', offset: 400, limit: 100 })).toContain('INDEX records_title_key');
+    expect(await explain({ text: '', offset: 900, limit: 100 })).toContain('COVERING INDEX records_list');
     expect(await explain({ text: 'laser', kind: 'instrument', offset: 0, limit: 100 })).toContain('COVERING INDEX records_list');
     expect(await explain({ text: '', status: 'pending', offset: 0, limit: 100 })).toContain('COVERING INDEX records_list');
+    // From the end (the second half of the matches): the index that holds the id.
+    expect(await explain({ text: '', offset: 9_000, limit: 100 })).toContain('COVERING INDEX records_list');
   });
 
   it('few matches are sorted; more than the title index walked in full would cost are found by the walk', () => {

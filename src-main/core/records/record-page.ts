@@ -9,9 +9,9 @@ import { ftsQuery, listMatch, type ListFilters } from './search-match';
  * (~0.1 µs per title-index entry). So there are two plans:
  *
  * - `index` walks a title-order index, keeping the rows the typed words match, and reads only the
- *   page's rows. From the nearer end, so the last page costs what the first does. With a filter,
- *   `records_list` (title, id, then the filter columns, so filters are checked in the index);
- *   without, `records_title_order` (title, id only: half the pages, so a walk costs half).
+ *   page's rows. From the nearer end, so the last page costs what the first does. The first pages
+ *   of an unfiltered walk take `records_title_key` (the title alone: half the pages); the rest
+ *   `records_list` (title, id, then the filter columns, so filters are checked in the index).
  * - `matches` reads every matching row to sort it. Cheap when matches are few.
  */
 
@@ -62,9 +62,17 @@ export function choosePlan(matching: number, all: number): PagePlan {
   return matching * INDEX_ENTRIES_PER_ROW_READ < all ? 'matches' : 'index';
 }
 
-/** The title-order index to walk: the narrow one unless a filter needs its columns (migrations/0011). */
-function walkIndex(q: ListFilters): RawBuilder<unknown> {
-  return sql.id(q.kind || q.connectionId || q.status ? 'records_list' : 'records_title_order');
+/**
+ * Pages this deep or less of an unfiltered walk take the title-only index (migrations/0012): half
+ * the pages, but equal titles are put in id order by a sort that reads each row the walk keeps
+ * (~3 µs), so deeper pages would pay more for those reads than the narrower walk saves.
+ */
+const TITLE_KEY_ROWS = 500;
+
+/** The title-order index to walk: the narrow one for the first pages of an unfiltered walk, else the one with the filter columns and the id. */
+function walkIndex(q: PageQuery, limit: number): RawBuilder<unknown> {
+  const filtered = q.kind || q.connectionId || q.status;
+  return sql.id(!filtered && q.offset + limit <= TITLE_KEY_ROWS ? 'records_title_key' : 'records_list');
 }
 
 /** The walk's condition: rows the words match (a probe of their list), and the filters (columns of the index). */
@@ -98,11 +106,11 @@ export function pageStatement(q: PageQuery, matching: number, plan: PagePlan): R
     rowids = sql`SELECT r.rowid AS rid FROM records_fts CROSS JOIN records r ON r.rowid = records_fts.rowid
       WHERE records_fts MATCH ${match} ORDER BY r.title COLLATE NOCASE, r.id LIMIT ${limit} OFFSET ${q.offset}`;
   } else if (q.offset + limit / 2 <= matching / 2) {
-    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY ${walkIndex(q)} ${walkCondition(q)}
+    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY ${walkIndex(q, limit)} ${walkCondition(q)}
       ORDER BY r.title COLLATE NOCASE, r.id LIMIT ${limit} OFFSET ${q.offset}`;
   } else {
     // The second half from the end: the same rows, fewer entries stepped over.
-    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY ${walkIndex(q)} ${walkCondition(q)}
+    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY records_list ${walkCondition(q)}
       ORDER BY r.title COLLATE NOCASE DESC, r.id DESC LIMIT ${limit} OFFSET ${matching - q.offset - limit}`;
   }
   // Only the page's rows are read in full, once the page is known.
