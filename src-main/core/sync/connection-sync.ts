@@ -408,7 +408,7 @@ export class ConnectionSync {
    * bookkeeping (acknowledging answers, reading and claiming the next window's ops, each in one
    * transaction) is therefore done while no slot is open. An op claimed but not sent when the drain
    * ends goes back to the queue as it was. After the first failure nothing new goes; the requests
-   * out finish, then each failure is classified.
+   * out finish, then each failure is classified. The timing and its figures: docs/drain.md.
    */
   private async pushParallel(ctx: ConnectorContext, parallel: number): Promise<PushOutcome> {
     type Lane = { op: OutboxRow; sent: SentSnapshot; push: PushOp; lane: ConnectorContext };
