@@ -47,6 +47,9 @@ async function cannlyticsDoc(e: RunningEmulator, key: string): Promise<Record<st
   return ((await res.json()) as { data: Record<string, unknown> }).data;
 }
 
+/** The Catalog emulator holds every caller to 2 per second, the test's own reads too: they wait for a quiet window. */
+const quietWindow = () => new Promise((r) => setTimeout(r, 1_100));
+
 const noConflicts = async (a: TestApp) => (await a.client.call('sync.status', {})).every((s) => s.conflicts === 0);
 
 describe('exactly once, under lost replies', () => {
@@ -226,8 +229,7 @@ describe('exactly once, under lost replies', () => {
     expect((await opsOf(app, made[8]!.id)).map((o) => o.state)).toEqual(['queued']);
     await app.client.call('records.update', { id: made[8]!.id, fields: { name: 'Vortex 9 (bench 2)' } });
     await waitForDrain(app, connectionId, 20_000);
-    // The emulator holds every caller to 2 per second, this read too: after the drain's last window.
-    await new Promise((r) => setTimeout(r, 1_100));
+    await quietWindow();
     const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
     const want = names.map((n) => (n === 'Vortex 9' ? 'Vortex 9 (bench 2)' : n));
     expect(mine.filter((i) => i.description === 'Scientific Industries').map((i) => i.name).sort()).toEqual(want.sort());
@@ -242,9 +244,8 @@ describe('exactly once, under lost replies', () => {
     await first.client.call('connections.setPaused', { id: connectionId, paused: true });
     const made: { id: string }[] = [];
     for (let i = 1; i <= 6; i++) made.push(await first.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: `Shaker ${i}`, description: 'IKA', category_id: 1 } }));
-    // The emulator holds every caller to 2 per second: the drain (and each read of ours) starts from a quiet window.
-    const quiet = () => new Promise((r) => setTimeout(r, 1_100));
-    await quiet();
+    // The drain starts from a quiet window.
+    await quietWindow();
     await first.client.call('connections.setPaused', { id: connectionId, paused: false });
     await waitFor('the next window’s ops claimed', async () => (await opsOf(first, made[2]!.id))[0]?.state === 'in_flight', 10_000);
     await first.close();
@@ -253,9 +254,9 @@ describe('exactly once, under lost replies', () => {
     const rows = file.prepare('SELECT record_id, state, attempts, sent FROM outbox ORDER BY id').all() as { record_id: string; state: string; attempts: number; sent: string | null }[];
     file.close();
     const mine = async () => {
-      await quiet();
+      await quietWindow();
       const list = (await remoteGet(remote.baseUrl, '/myinstruments/', remote.users.member!)).data as { name: string }[];
-      await quiet();
+      await quietWindow();
       return list.map((i) => i.name).filter((n) => n.startsWith('Shaker'));
     };
     const sentBeforeQuit = await mine();

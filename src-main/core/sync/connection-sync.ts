@@ -550,7 +550,7 @@ export class ConnectionSync {
   }
 
   private async toPushOp(op: OutboxRow, sent: SentSnapshot): Promise<PushOp> {
-    return this.pushOpOf(op, sent, op.remote_id ?? (await this.o.reads.remoteIdOf(op.record_id)));
+    return this.pushOpOf(op, sent, op.remote_id ?? (await this.o.reads.remoteIdsOf([op.record_id])).get(op.record_id) ?? null);
   }
 
   private pushOpOf(op: OutboxRow, sent: SentSnapshot, remoteId: string | null): PushOp {

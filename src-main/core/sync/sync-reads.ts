@@ -18,11 +18,6 @@ export class SyncReads {
     return rows.map((r) => r.approvalId);
   }
 
-  async remoteIdOf(recordId: string): Promise<string | null> {
-    const rec = await this.db.selectFrom('records').select('remote_id').where('id', '=', recordId).executeTakeFirst();
-    return rec?.remote_id ?? null;
-  }
-
   /** The remote ids of several records that have one. */
   async remoteIdsOf(recordIds: readonly string[]): Promise<Map<string, string>> {
     if (recordIds.length === 0) return new Map();
