@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { RecordSummaryDto } from '../../src-shared/contract';
 import { RECORD_KINDS, RECORD_STATUSES, type RecordKind, type RecordStatus } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
 import { downloadText } from '../lib/download';
 import { plural, STATUS_LABELS } from '../lib/format';
-import { rowMeta } from '../lib/connection-labels';
+import { rowMeta, type RowSource } from '../lib/connection-labels';
 import { useRowSource, useConnections } from '../stores/connections';
 import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
@@ -238,6 +239,10 @@ function VirtualRows() {
   const selectedId = useSelection((s) => s.id);
   const picked = useBulkSelection((s) => s.picked);
   const show = useUi((s) => s.show);
+  // The same function for every render, so rows whose props did not change are not rendered again.
+  const openLatest = useRef(open);
+  openLatest.current = open;
+  const openRow = useCallback((index: number) => openLatest.current(index), []);
 
   if (connectionsLoaded && !hasConnections) {
     return (
@@ -267,41 +272,20 @@ function VirtualRows() {
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((item) => {
           const row = rowAt(pages, item.index);
-          const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` };
-          if (!row) {
-            return (
-              <div key={`loading-${item.index}`} className="row row-loading" style={style} aria-hidden="true">
-                <span className="skeleton" />
-              </div>
-            );
-          }
-          const isActive = item.index === active;
-          const meta = rowMeta(row, rowSourceOf);
+          // Keyed by place, not record: a new answer rewrites the rows on screen instead of replacing them.
           return (
-            // Selected (aria-selected) means ticked for a bulk edit; the record shown in the pane is the current one.
-            <div
-              key={row.id}
-              id={`row-${row.id}`}
-              role="option"
-              aria-selected={picked.has(row.id)}
-              aria-current={row.id === selectedId ? 'true' : undefined}
-              className={`row${isActive ? ' row-active' : ''}${row.id === selectedId ? ' row-selected' : ''}${picked.has(row.id) ? ' row-picked' : ''}${row.deleted ? ' row-deleted' : ''}`}
-              style={style}
-              onClick={(e) => (e.shiftKey ? void useBulkSelection.getState().extendTo(item.index, row) : open(item.index))}
-            >
-              <RowCheck row={row} index={item.index} />
-              <div className="row-main">
-                <span className="row-title remote">{shown(row.title) || '(untitled)'}</span>
-                {row.subtitle ? <span className="row-subtitle remote">{shown(row.subtitle)}</span> : null}
-                <span className="row-meta" title={meta.title}>
-                  {meta.text}
-                </span>
-              </div>
-              <div className="row-badges">
-                <RecordBadges record={row} />
-                <DueBadge recordId={row.id} />
-              </div>
-            </div>
+            <RecordRow
+              key={item.key}
+              row={row}
+              index={item.index}
+              start={item.start}
+              size={item.size}
+              active={item.index === active}
+              current={row !== undefined && row.id === selectedId}
+              picked={row !== undefined && picked.has(row.id)}
+              source={rowSourceOf}
+              open={openRow}
+            />
           );
         })}
       </div>
@@ -309,3 +293,59 @@ function VirtualRows() {
     </div>
   );
 }
+
+interface RecordRowProps {
+  row: RecordSummaryDto | undefined;
+  index: number;
+  start: number;
+  size: number;
+  /** The keyboard's row. */
+  active: boolean;
+  /** The record shown in the detail pane. */
+  current: boolean;
+  /** Ticked for a bulk edit. */
+  picked: boolean;
+  source: RowSource;
+  open: (index: number) => void;
+}
+
+/**
+ * One row of the list, or its placeholder while its page loads. Memoized: a keystroke re-renders
+ * the list (it is busy until the answer comes), not the rows it already shows.
+ */
+const RecordRow = memo(function RecordRow({ row, index, start, size, active, current, picked, source, open }: RecordRowProps) {
+  const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, height: size, transform: `translateY(${start}px)` };
+  if (!row) {
+    return (
+      <div className="row row-loading" style={style} aria-hidden="true">
+        <span className="skeleton" />
+      </div>
+    );
+  }
+  const meta = rowMeta(row, source);
+  return (
+    // Selected (aria-selected) means ticked for a bulk edit; the record shown in the pane is the current one.
+    <div
+      id={`row-${row.id}`}
+      role="option"
+      aria-selected={picked}
+      aria-current={current ? 'true' : undefined}
+      className={`row${active ? ' row-active' : ''}${current ? ' row-selected' : ''}${picked ? ' row-picked' : ''}${row.deleted ? ' row-deleted' : ''}`}
+      style={style}
+      onClick={(e) => (e.shiftKey ? void useBulkSelection.getState().extendTo(index, row) : open(index))}
+    >
+      <RowCheck row={row} index={index} />
+      <div className="row-main">
+        <span className="row-title remote">{shown(row.title) || '(untitled)'}</span>
+        {row.subtitle ? <span className="row-subtitle remote">{shown(row.subtitle)}</span> : null}
+        <span className="row-meta" title={meta.title}>
+          {meta.text}
+        </span>
+      </div>
+      <div className="row-badges">
+        <RecordBadges record={row} />
+        <DueBadge recordId={row.id} />
+      </div>
+    </div>
+  );
+});

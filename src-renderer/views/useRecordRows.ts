@@ -38,10 +38,11 @@ export function useRecordRows(rowHeight: number) {
     ensure(first, last);
   }, [first, last, epoch, queryKey, total, ensure]);
 
-  // A new query's answer starts at the top (the previous answer stays until it comes).
+  // A new query's answer starts at the top (the previous answer stays until it comes). Only when
+  // scrolled: scrolling reads the list's height, which lays the page out before the frame would.
   useEffect(() => {
     setActive(0);
-    virtualizer.scrollToOffset(0);
+    if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0);
   }, [shownKey]);
 
   const open = (index: number) => {

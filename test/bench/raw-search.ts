@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect, type RawBuilder } from 'kysely';
 import { tuneReads } from '../../src-main/core/db/database';
 import type { Database } from '../../src-main/core/db/schema';
-import { choosePlan, countStatement, pageStatement } from '../../src-main/core/records/record-page';
+import { choosePlan, type CountRow, countStatement, matchingOf, pageStatement, windowHolds } from '../../src-main/core/records/record-page';
 import { ftsQuery } from '../../src-main/core/records/search-match';
 
 /**
@@ -42,12 +42,14 @@ export function rawSearch(path: string) {
   return {
     /** The first page (100) of a text search as the app reads it: ms spent in SQLite. */
     page(text: string): number {
+      // As RecordQueries.list runs them: the count (with its window), the count of all records
+      // unless the window holds the page, then the page.
       const q = { text, offset: 0, limit: 100 };
       const count = prepared(countStatement(q));
       const all = prepared(countStatement({ text: '' }));
-      const n = timed(() => Number((count.s.get(...count.params) as { n: number }).n));
-      const total = timed(() => Number((all.s.get(...all.params) as { n: number }).n));
-      const page = pageStatement(q, n.value, choosePlan(n.value, total.value));
+      const n = timed(() => matchingOf(count.s.get(...count.params) as CountRow));
+      const total = windowHolds(q, n.value) ? { ms: 0, value: n.value.n } : timed(() => Number((all.s.get(...all.params) as { n: number }).n));
+      const page = pageStatement(q, n.value, choosePlan(q, n.value, total.value));
       if (!page) return n.ms + total.ms;
       const p = prepared(page);
       return n.ms + total.ms + timed(() => p.s.all(...p.params)).ms;

@@ -20,7 +20,7 @@ export interface TypeToListFigures {
 }
 
 const WORDS = ['microscope', 'amp', 'veeco mbe', 'hplc agilent', 'rig 2', 'laser', 'balance', 'sputter', 'ephys', 'camera'];
-const ROUNDS = 2;
+const ROUNDS = 3;
 /** A short pause after each answer, as between a person's keys (timed keystrokes never overlap). */
 const PAUSE_MS = 40;
 
@@ -28,18 +28,23 @@ declare global {
   interface Window {
     benchArm?: (text: string) => void;
     benchDone?: number | null;
+    benchWait?: () => Promise<number>;
   }
 }
 
 /**
  * In the page: arm before a key; `benchDone` becomes the ms from its keydown to the frame showing
- * `text`'s answer. Plain JavaScript text: the bench's TypeScript is compiled with helpers the page lacks.
+ * `text`'s answer, and `benchWait()` resolves with it. A promise, not Playwright's polling on every
+ * animation frame: that runs a function in the page each frame while the core searches, which on
+ * two cores takes time from the very things measured. Plain JavaScript text: the bench's
+ * TypeScript is compiled with helpers the page lacks.
  */
 const PROBE = `(() => {
   const input = document.querySelector('input[type="search"]');
   const pane = document.querySelector('.list-pane');
   let keydownAt = null;
   let expected = null;
+  let waiter = null;
   input.addEventListener('keydown', (e) => { if (keydownAt === null) keydownAt = e.timeStamp; }, true);
   const shown = () => {
     const count = pane.querySelector('.result-count [aria-live]')?.textContent ?? '';
@@ -51,9 +56,18 @@ const PROBE = `(() => {
     if (keydownAt === null || !shown()) return;
     const from = keydownAt;
     expected = null;
-    requestAnimationFrame(() => { window.benchDone = performance.now() - from; });
+    requestAnimationFrame(() => {
+      window.benchDone = performance.now() - from;
+      if (waiter) waiter(window.benchDone);
+      waiter = null;
+    });
   }).observe(pane, { subtree: true, childList: true, characterData: true, attributes: true });
-  window.benchArm = (text) => { keydownAt = null; expected = text; window.benchDone = null; };
+  window.benchArm = (text) => { keydownAt = null; expected = text; window.benchDone = null; waiter = null; };
+  window.benchWait = () => new Promise((resolve, reject) => {
+    if (window.benchDone !== null) return resolve(window.benchDone);
+    waiter = resolve;
+    setTimeout(() => reject(new Error('The list did not show ' + expected + ' within 10 s.')), 10000);
+  });
 })()`;
 
 export async function benchTypeToList(url: string, raw: ReturnType<typeof rawSearch>): Promise<TypeToListFigures> {
@@ -73,14 +87,15 @@ export async function benchTypeToList(url: string, raw: ReturnType<typeof rawSea
         for (let i = 0; i < word.length; i++) {
           const text = word.slice(0, i + 1);
           const timedKey = word[i] !== ' ';
-          if (timedKey) await page.evaluate((t) => window.benchArm!(t), text.trim());
-          await page.keyboard.press(word[i] === ' ' ? 'Space' : word[i]!);
           if (!timedKey) {
+            await page.keyboard.press('Space');
             await page.locator('[role="listbox"][aria-busy="false"]').waitFor();
             continue;
           }
-          const ms = await page.waitForFunction(() => window.benchDone ?? false, undefined, { timeout: 10_000, polling: 'raf' });
-          samples.push((await ms.jsonValue()) as number);
+          await page.evaluate((t) => window.benchArm!(t), text.trim());
+          const shown = page.evaluate(() => window.benchWait!());
+          await page.keyboard.press(word[i]!);
+          samples.push(await shown);
           typed.push(text);
           await page.waitForTimeout(PAUSE_MS);
         }

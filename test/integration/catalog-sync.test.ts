@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContractCallError } from '../../src-shared/contract/client';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
-import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { catalogQuietWindow, connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 
 /**
  * The engine against the Instrument Catalog emulator on loopback: a real SQLite file, real HTTP,
@@ -223,6 +223,7 @@ describe('catalog sync', () => {
     expect(limited.state).toBe('idle');
     // Six writes plus the pull before them at 2/s cannot be faster than ~2.5 s; a 429 would have shown as rate_limited.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(2_000);
+    await catalogQuietWindow();
     expect((await remoteInstruments()).filter((i) => i.name.startsWith('Pipette P'))).toHaveLength(6);
   });
 

@@ -8,7 +8,7 @@ import { USERS } from '../sandbox/cannlytics/users';
 import { startCatalogEmulator } from '../sandbox/catalog/catalog-emulator';
 import type { RunningEmulator } from '../sandbox/common/emulator-server';
 import { startTamperingProxy, type TamperingProxy } from '../sandbox/common/tampering-proxy';
-import { connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
+import { catalogQuietWindow, connectTo, FAST_SYNC, remoteGet, startApp, tempDir, type TestApp, waitFor, waitForDrain } from './harness';
 import { tapHttp } from './http-tap';
 
 /**
@@ -46,9 +46,6 @@ async function cannlyticsDoc(e: RunningEmulator, key: string): Promise<Record<st
   });
   return ((await res.json()) as { data: Record<string, unknown> }).data;
 }
-
-/** The Catalog emulator holds every caller to 2 per second, the test's own reads too: they wait for a quiet window. */
-const quietWindow = () => new Promise((r) => setTimeout(r, 1_100));
 
 const noConflicts = async (a: TestApp) => (await a.client.call('sync.status', {})).every((s) => s.conflicts === 0);
 
@@ -229,7 +226,7 @@ describe('exactly once, under lost replies', () => {
     expect((await opsOf(app, made[8]!.id)).map((o) => o.state)).toEqual(['queued']);
     await app.client.call('records.update', { id: made[8]!.id, fields: { name: 'Vortex 9 (bench 2)' } });
     await waitForDrain(app, connectionId, 20_000);
-    await quietWindow();
+    await catalogQuietWindow();
     const mine = (await remoteGet(emulator.baseUrl, '/myinstruments/', emulator.users.member!)).data as { name: string; description: string }[];
     const want = names.map((n) => (n === 'Vortex 9' ? 'Vortex 9 (bench 2)' : n));
     expect(mine.filter((i) => i.description === 'Scientific Industries').map((i) => i.name).sort()).toEqual(want.sort());
@@ -245,7 +242,7 @@ describe('exactly once, under lost replies', () => {
     const made: { id: string }[] = [];
     for (let i = 1; i <= 6; i++) made.push(await first.client.call('records.create', { connectionId, kind: 'instrument', fields: { name: `Shaker ${i}`, description: 'IKA', category_id: 1 } }));
     // The drain starts from a quiet window.
-    await quietWindow();
+    await catalogQuietWindow();
     await first.client.call('connections.setPaused', { id: connectionId, paused: false });
     await waitFor('the next window’s ops claimed', async () => (await opsOf(first, made[2]!.id))[0]?.state === 'in_flight', 10_000);
     await first.close();
@@ -254,9 +251,9 @@ describe('exactly once, under lost replies', () => {
     const rows = file.prepare('SELECT record_id, state, attempts, sent FROM outbox ORDER BY id').all() as { record_id: string; state: string; attempts: number; sent: string | null }[];
     file.close();
     const mine = async () => {
-      await quietWindow();
+      await catalogQuietWindow();
       const list = (await remoteGet(remote.baseUrl, '/myinstruments/', remote.users.member!)).data as { name: string }[];
-      await quietWindow();
+      await catalogQuietWindow();
       return list.map((i) => i.name).filter((n) => n.startsWith('Shaker'));
     };
     const sentBeforeQuit = await mine();

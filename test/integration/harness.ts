@@ -58,6 +58,12 @@ export async function waitForDrain(app: TestApp, connectionId: string, timeoutMs
 }
 
 /** GET against an emulator with a user's key, for asserting what the remote holds. */
+/**
+ * Waits out the Instrument Catalog's one-second window (2 requests per second at its published
+ * limit), so a test's own read of the emulator after a drain is not the request that gets a 429.
+ */
+export const catalogQuietWindow = () => new Promise((r) => setTimeout(r, 1_100));
+
 export async function remoteGet(baseUrl: string, path: string, key: string, headers: Record<string, string> = {}): Promise<any> {
   const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${key}`, ...headers } });
   return res.json();

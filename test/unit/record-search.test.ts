@@ -8,7 +8,7 @@ import { ConnectionStore } from '../../src-main/core/connections/connection-stor
 import { openDatabase, type OpenedDatabase } from '../../src-main/core/db/database';
 import { Mirror } from '../../src-main/core/mirror/mirror';
 import { OutboxQueries } from '../../src-main/core/outbox/outbox-queries';
-import { choosePlan, countRecords, pageRows, pageStatement, type PagePlan } from '../../src-main/core/records/record-page';
+import { choosePlan, counted, countRecords, pageRows, pageStatement, type PagePlan, TITLE_WINDOW, windowFor, windowHolds } from '../../src-main/core/records/record-page';
 import { type ListFilter, RecordQueries } from '../../src-main/core/records/record-queries';
 import { searchWords } from '../../src-main/core/records/search-match';
 import { fileModeOnlyCipher, SecretStore } from '../../src-main/core/secrets/secret-store';
@@ -92,8 +92,17 @@ async function indexIsExact() {
 
 async function pageWith(plan: PagePlan, f: ListFilter) {
   return opened.db.transaction().execute(async (trx) => {
-    const total = await countRecords(trx, f);
-    return { total, ids: (await pageRows(trx, f, total, plan)).map((r) => r.id) };
+    const matching = await countRecords(trx, f, 0);
+    return { total: matching.n, ids: (await pageRows(trx, f, matching, plan)).map((r) => r.id) };
+  });
+}
+
+/** The window plan with a window of `size` entries: null when that window does not hold the page. */
+async function pageFromWindow(f: ListFilter, size: number) {
+  return opened.db.transaction().execute(async (trx) => {
+    const matching = await countRecords(trx, f, size);
+    if (!windowHolds(f, matching)) return null;
+    return { total: matching.n, ids: (await pageRows(trx, f, matching, 'window')).map((r) => r.id) };
   });
 }
 
@@ -137,8 +146,10 @@ describe('records search', () => {
       { kind: fc.constantFrom<RecordKind>('instrument', 'equipment'), connectionId: fc.constantFrom(catalogId, brainstemId), status: fc.constantFrom<RecordStatus>('synced', 'pending') },
       { requiredKeys: [] },
     );
+    // Windows smaller than the table, so pages end both inside a window and past it.
+    const windowRuns = { held: 0, notHeld: 0 };
     await fc.assert(
-      fc.asyncProperty(text, filters, fc.nat(120), fc.integer({ min: 1, max: 40 }), async (t, f, offset, limit) => {
+      fc.asyncProperty(text, filters, fc.nat(120), fc.integer({ min: 1, max: 40 }), fc.constantFrom(1, 7, 30, 60), async (t, f, offset, limit, size) => {
         const q: ListFilter = { text: t, ...f, offset, limit };
         const want = expected(rows, q);
         const page = want.slice(offset, offset + limit);
@@ -146,9 +157,18 @@ describe('records search', () => {
         expect(listedPage.total).toBe(want.length);
         expect(listedPage.items.map((r) => r.id)).toEqual(page);
         for (const plan of ['index', 'matches'] as const) expect(await pageWith(plan, q)).toEqual({ total: want.length, ids: page });
+        // Also from near the top, where the window most often holds the page.
+        for (const from of [offset, offset % 10]) {
+          const fromWindow = await pageFromWindow({ ...q, offset: from }, size);
+          if (fromWindow) expect(fromWindow).toEqual({ total: want.length, ids: want.slice(from, from + limit) });
+          if (fromWindow && from < want.length) windowRuns.held++;
+          else if (!fromWindow) windowRuns.notHeld++;
+        }
       }),
       { numRuns: 150, seed: 7 },
     );
+    expect(windowRuns.held).toBeGreaterThan(10);
+    expect(windowRuns.notHeld).toBeGreaterThan(20);
   });
 
   it('finds hyphenated codes and serials by any of their parts, as prefixes, and nothing else', async () => {
@@ -237,7 +257,7 @@ describe('records search', () => {
 
   it('the first pages of an unfiltered walk step over the title-only index; deeper or filtered ones over the index with the id and filter columns', async () => {
     const explain = async (q: ListFilter) => {
-      const c = pageStatement(q, 10_000, 'index')!.compile(opened.db);
+      const c = pageStatement(q, counted(10_000), 'index')!.compile(opened.db);
       const r = await opened.db.executeQuery<{ detail: string }>({ ...c, sql: `EXPLAIN QUERY PLAN ${c.sql}` });
       return r.rows.map((x) => x.detail).join(' | ');
     };
@@ -254,9 +274,53 @@ describe('records search', () => {
   });
 
   it('few matches are sorted; more than the title index walked in full would cost are found by the walk', () => {
-    expect(choosePlan(3, 100_000)).toBe('matches');
-    expect(choosePlan(3_000, 100_000)).toBe('matches');
-    expect(choosePlan(5_000, 100_000)).toBe('index');
-    expect(choosePlan(100_000, 100_000)).toBe('index');
+    const first = { text: 'laser', offset: 0, limit: 100 };
+    expect(choosePlan(first, counted(3), 100_000)).toBe('matches');
+    expect(choosePlan(first, counted(3_000), 100_000)).toBe('matches');
+    expect(choosePlan(first, counted(5_000), 100_000)).toBe('index');
+    expect(choosePlan(first, counted(100_000), 100_000)).toBe('index');
+  });
+
+  it('one-letter words are counted with a window on the first pages; the page comes from it only when it holds the whole page', () => {
+    expect(windowFor({ text: 'a', offset: 0, limit: 100 })).toBe(TITLE_WINDOW);
+    expect(windowFor({ text: 'rig 2', offset: 0, limit: 100 })).toBe(0);
+    expect(windowFor({ text: 'a 2', offset: 100, limit: 100 })).toBe(TITLE_WINDOW);
+    expect(windowFor({ text: 'É', kind: 'equipment', offset: 0, limit: 100 })).toBe(TITLE_WINDOW);
+    expect(windowFor({ text: 'am', offset: 0, limit: 100 })).toBe(0);
+    expect(windowFor({ text: 'a', offset: 300, limit: 100 })).toBe(0);
+    expect(windowFor({ text: ' - ', kind: 'equipment', offset: 0, limit: 100 })).toBe(0);
+    const q = { text: 'a', offset: 0, limit: 100 };
+    const window = (inWindow: number, n = 60_000) => ({ n, window: '[]', inWindow });
+    expect(choosePlan(q, window(100), 100_000)).toBe('window');
+    expect(choosePlan(q, window(99), 100_000)).toBe('index');
+    // Fewer matches than a page, all of them in the window.
+    expect(choosePlan(q, window(40, 40), 100_000)).toBe('window');
+    expect(choosePlan({ ...q, offset: 100 }, window(150), 100_000)).toBe('index');
+    expect(() => pageStatement(q, window(99), 'window')).toThrow(/does not hold/);
+  });
+
+  it('a one-letter search past the window finds the same page as the walk; inside it, the page comes from the window', async () => {
+    // 1,100 titles before the first "zeta" in title order: the window (the first 1,000) holds none of them.
+    const early = Array.from({ length: TITLE_WINDOW + 100 }, (_, i) => catalogRecord(`b${i}`, `Balance ${String(i).padStart(4, '0')}`, i % 2 ? 'analytical' : ''));
+    await pull(catalogId, ...early, catalogRecord('z1', 'Zeta meter', ''), catalogRecord('z2', 'Zeta sizer', 'zeta potential'));
+    const rows = await allRows();
+    const explainPage = async (q: ListFilter) =>
+      opened.db.transaction().execute(async (trx) => {
+        const matching = await countRecords(trx, q);
+        return { matching, plan: choosePlan(q, matching, rows.length) };
+      });
+    const z = { text: 'z', offset: 0, limit: 100 };
+    expect((await explainPage(z)).matching).toMatchObject({ n: 2, inWindow: 0 });
+    expect((await explainPage(z)).plan).toBe('matches');
+    expect((await queries.list(z)).items.map((r) => r.title)).toEqual(['Zeta meter', 'Zeta sizer']);
+    // Every other balance is "analytical": 500 of the window's 1,000 entries match "a"... and all 1,102 match "b".
+    const a = { text: 'a', offset: 100, limit: 100 };
+    expect((await explainPage(a)).plan).toBe('window');
+    expect((await explainPage(a)).matching).toMatchObject({ n: 550, inWindow: 500 });
+    expect((await queries.list(a)).items.map((r) => r.id)).toEqual(expected(rows, a).slice(100, 200));
+    const b = { text: 'b', offset: 200, limit: 100 };
+    expect((await explainPage(b)).plan).toBe('window');
+    expect((await queries.list(b)).items.map((r) => r.id)).toEqual(expected(rows, b).slice(200, 300));
+    expect((await queries.list({ ...b, offset: 1_050, limit: 100 })).items.map((r) => r.id)).toEqual(expected(rows, b).slice(1_050, 1_150));
   });
 });

@@ -9,7 +9,7 @@ import { UserFacingError } from '../errors';
 import { parseFields } from '../json';
 import type { Db } from '../db/schema';
 import { approvalOpRecordId, parseProposal } from './proposal';
-import { choosePlan, countRecords, type PageRow, pageRows } from './record-page';
+import { choosePlan, countRecords, type PageRow, pageRows, windowHolds } from './record-page';
 import { ftsQuery, listMatch } from './search-match';
 import { toDto } from '../outbox/outbox-queries';
 import { orderedBy } from './record-sort';
@@ -83,10 +83,11 @@ export class RecordQueries {
       return { total: Number(n), items: items.map(toSummary) };
     }
     return this.db.transaction().execute(async (trx) => {
-      const total = await countRecords(trx, filter);
+      const matching = await countRecords(trx, filter);
+      const total = matching.n;
       if (total === 0 || filter.offset >= total) return { total, items: [] };
-      const all = listMatch(filter.text, filter) ? await countRecords(trx, { text: '' }) : total;
-      const rows = await pageRows(trx, filter, total, choosePlan(total, all));
+      const all = windowHolds(filter, matching) || !listMatch(filter.text, filter) ? total : (await countRecords(trx, { text: '' })).n;
+      const rows = await pageRows(trx, filter, matching, choosePlan(filter, matching, all));
       return { total, items: rows.map(toSummary) };
     });
   }
