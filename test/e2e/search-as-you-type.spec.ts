@@ -102,3 +102,50 @@ test('each keystroke searches at once, and a late answer to an older keystroke n
   await ui.search(page).press('Escape');
   await expect(page.getByText(/^\d+ records$/)).toBeVisible();
 });
+
+test('rows are reused in place as answers change: each shows and opens its own record, a tick follows its record, and a new answer starts at the top', async ({ page }) => {
+  const rowsOnScreen = () =>
+    ui.list(page).getByRole('option').evaluateAll((rows) => rows.map((r) => ({ id: r.id.replace(/^row-/, ''), title: r.querySelector('.row-title')?.textContent ?? '', ticked: r.getAttribute('aria-selected') })));
+  const coreAnswer = async (text: string) => {
+    const reply = await app.core.dispatch('records.list', { text, limit: 100 });
+    if (!reply.ok) throw new Error(reply.error.message);
+    return (reply.value as { items: { id: string; title: string }[] }).items.map((r) => ({ id: r.id, title: r.title }));
+  };
+
+  await page.goto(app.server.url);
+  await expect(page.getByText(/^\d+ records$/)).toBeVisible();
+  const all = await coreAnswer('');
+  expect(all.length).toBeGreaterThan(30);
+  // Tick the first record for a bulk edit.
+  await ui.list(page).getByRole('option').first().locator('.row-check').click();
+  await expect(ui.list(page).getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
+
+  for (const text of ['h', 'ha', 'har', 'harp']) {
+    await ui.search(page).press(text.at(-1)!);
+    await expect(page.getByText(new RegExp(`match(es)? for “${text}”$`))).toBeVisible();
+    await expect(ui.list(page)).toHaveAttribute('aria-busy', 'false');
+    const want = await coreAnswer(text);
+    const shown = await rowsOnScreen();
+    // Every place shows the record of its answer, in order; only the ticked record reads as ticked.
+    expect(shown.map(({ id, title }) => ({ id, title }))).toEqual(want.slice(0, shown.length));
+    for (const r of shown) expect(r.ticked).toBe(r.id === all[0]!.id ? 'true' : 'false');
+  }
+  // The second place opens the record it shows now, not the one it showed before.
+  const second = (await rowsOnScreen())[1]!;
+  await ui.list(page).getByRole('option').nth(1).click();
+  await expect(ui.detail(page).getByRole('heading', { level: 2, name: second.title })).toBeVisible();
+
+  // Back to every record: the ticked one is ticked again, in its place.
+  await ui.search(page).fill('');
+  await expect(page.getByText(/^\d+ records$/)).toBeVisible();
+  await expect(ui.list(page).getByRole('option').first()).toHaveAttribute('aria-selected', 'true');
+  await ui.list(page).getByRole('option').first().locator('.row-check').click();
+
+  // Scrolled down, a new search shows its answer from the top.
+  await ui.list(page).evaluate((el) => (el.scrollTop = 1_500));
+  await expect.poll(() => ui.list(page).evaluate((el) => el.scrollTop)).toBeGreaterThan(1_000);
+  await ui.search(page).fill('harp');
+  await expect(page.getByText(/match(es)? for “harp”$/)).toBeVisible();
+  await expect.poll(() => ui.list(page).evaluate((el) => el.scrollTop)).toBe(0);
+  expect((await rowsOnScreen())[0]!.id).toBe((await coreAnswer('harp'))[0]!.id);
+});
