@@ -159,16 +159,16 @@ export async function pageRows(trx: Trx, q: PageQuery, matching: Matching, plan:
 }
 
 /** The one statement `pageRows` runs; null when the page is past the end. */
-export function pageStatement(q: PageQuery, counted: Matching, plan: PagePlan): RawBuilder<PageRow> | null {
-  const matching = counted.n;
+export function pageStatement(q: PageQuery, count: Matching, plan: PagePlan): RawBuilder<PageRow> | null {
+  const matching = count.n;
   const limit = Math.min(q.limit, matching - q.offset);
   if (limit <= 0) return null;
   const match = listMatch(q.text, q);
   let rowids;
   if (plan === 'window') {
-    if (!windowHolds(q, counted)) throw new Error('The window does not hold this page.');
+    if (!windowHolds(q, count)) throw new Error('The window does not hold this page.');
     // The window's matches in title order: a walk over its entries only, with a list of at most TITLE_WINDOW.
-    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY records_list WHERE r.rowid IN (SELECT value FROM json_each(${counted.window}))
+    rowids = sql`SELECT r.rowid AS rid FROM records r INDEXED BY records_list WHERE r.rowid IN (SELECT value FROM json_each(${count.window}))
       ORDER BY r.title COLLATE NOCASE, r.id LIMIT ${limit} OFFSET ${q.offset}`;
   } else if (plan === 'matches' && match) {
     rowids = sql`SELECT r.rowid AS rid FROM records_fts CROSS JOIN records r ON r.rowid = records_fts.rowid
