@@ -8,7 +8,7 @@ import { ConnectionStore } from '../../src-main/core/connections/connection-stor
 import { openDatabase, type OpenedDatabase } from '../../src-main/core/db/database';
 import { Mirror } from '../../src-main/core/mirror/mirror';
 import { OutboxQueries } from '../../src-main/core/outbox/outbox-queries';
-import { choosePlan, counted, countRecords, pageRows, pageStatement, type PagePlan, TITLE_WINDOW, windowFor, windowHolds } from '../../src-main/core/records/record-page';
+import { choosePlan, counted, countRecords, countStatement, pageRows, pageStatement, type PagePlan, TITLE_WINDOW, windowFor, windowHolds } from '../../src-main/core/records/record-page';
 import { type ListFilter, RecordQueries } from '../../src-main/core/records/record-queries';
 import { searchWords } from '../../src-main/core/records/search-match';
 import { fileModeOnlyCipher, SecretStore } from '../../src-main/core/secrets/secret-store';
@@ -271,6 +271,17 @@ describe('records search', () => {
     expect(await explain({ text: '', status: 'pending', offset: 0, limit: 100 })).toContain('COVERING INDEX records_list');
     // From the end (the second half of the matches): the index that holds the id.
     expect(await explain({ text: '', offset: 9_000, limit: 100 })).toContain('COVERING INDEX records_list');
+  });
+
+  it('the count of every record is a bare count(*): SQLite counts the b-tree without reading rows', async () => {
+    const opcodes = async (q: ListFilter) => {
+      const c = countStatement(q).compile(opened.db);
+      const r = await opened.db.executeQuery<{ opcode: string }>({ ...c, sql: `EXPLAIN ${c.sql}` });
+      return r.rows.map((x) => x.opcode);
+    };
+    expect(await opcodes({ text: '', offset: 0, limit: 100 })).toContain('Count');
+    // Any other column in that statement would make SQLite step through every row instead.
+    expect(await opcodes({ text: '', offset: 0, limit: 100 })).not.toContain('Next');
   });
 
   it('few matches are sorted; more than the title index walked in full would cost are found by the walk', () => {
