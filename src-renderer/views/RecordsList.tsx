@@ -1,5 +1,4 @@
-import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { RecordSummaryDto } from '../../src-shared/contract';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { RECORD_KINDS, RECORD_STATUSES, type RecordKind, type RecordStatus } from '../../src-shared/domain/record-kinds';
 import { SYSTEM_PROFILES } from '../../src-shared/domain/remotes';
 import { client, errorMessage } from '../core/client';
@@ -7,8 +6,7 @@ import { downloadText } from '../lib/download';
 import { plural, STATUS_LABELS } from '../lib/format';
 import { rowMeta, type RowSource } from '../lib/connection-labels';
 import { useRowSource, useConnections } from '../stores/connections';
-import { rowAt, useRecords } from '../stores/records';
-import { useSelection } from '../stores/selection';
+import { useRecords } from '../stores/records';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { DueBadge } from './DueBadge';
@@ -17,7 +15,7 @@ import { useBulkSelection, viewKey } from '../stores/bulk-selection';
 import { BulkEditBar } from './BulkEditBar';
 import { ColumnPicker, RecordsTable } from './RecordsTable';
 import { RowCheck } from './RowCheck';
-import { useRecordRows } from './useRecordRows';
+import { type RowPlace, useRecordRows } from './useRecordRows';
 
 const ROW_HEIGHT = 68;
 
@@ -230,19 +228,13 @@ function LayoutSwitch() {
 }
 
 function VirtualRows() {
-  const { loadedTotal, pages, items, virtualizer, scrollRef, active, activeRow, open, onKeyDown } = useRecordRows(ROW_HEIGHT);
+  const { loadedTotal, items, virtualizer, scrollRef, activeRow, placeOf, onKeyDown } = useRecordRows(ROW_HEIGHT);
   const queryKey = useRecords((s) => s.queryKey);
   const shownKey = useRecords((s) => s.shownKey);
   const connectionsLoaded = useConnections((s) => s.loaded);
   const hasConnections = useConnections((s) => s.connections.length > 0);
   const rowSourceOf = useRowSource();
-  const selectedId = useSelection((s) => s.id);
-  const picked = useBulkSelection((s) => s.picked);
   const show = useUi((s) => s.show);
-  // The same function for every render, so rows whose props did not change are not rendered again.
-  const openLatest = useRef(open);
-  openLatest.current = open;
-  const openRow = useCallback((index: number) => openLatest.current(index), []);
 
   if (connectionsLoaded && !hasConnections) {
     return (
@@ -270,43 +262,17 @@ function VirtualRows() {
       onKeyDown={onKeyDown}
     >
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {items.map((item) => {
-          const row = rowAt(pages, item.index);
-          // Keyed by place, not record: a new answer rewrites the rows on screen instead of replacing them.
-          return (
-            <RecordRow
-              key={item.key}
-              row={row}
-              index={item.index}
-              start={item.start}
-              size={item.size}
-              active={item.index === active}
-              current={row !== undefined && row.id === selectedId}
-              picked={row !== undefined && picked.has(row.id)}
-              source={rowSourceOf}
-              open={openRow}
-            />
-          );
-        })}
+        {items.map((item) => (
+          <RecordRow key={item.key} {...placeOf(item)} source={rowSourceOf} />
+        ))}
       </div>
       {loadedTotal === 0 ? <p className="empty-rows">No records match.</p> : null}
     </div>
   );
 }
 
-interface RecordRowProps {
-  row: RecordSummaryDto | undefined;
-  index: number;
-  start: number;
-  size: number;
-  /** The keyboard's row. */
-  active: boolean;
-  /** The record shown in the detail pane. */
-  current: boolean;
-  /** Ticked for a bulk edit. */
-  picked: boolean;
+interface RecordRowProps extends RowPlace {
   source: RowSource;
-  open: (index: number) => void;
 }
 
 /**

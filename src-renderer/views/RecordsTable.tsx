@@ -1,17 +1,16 @@
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
-import type { RecordSort, RecordSummaryDto } from '../../src-shared/contract';
+import { memo, useEffect, useRef, useState, type CSSProperties } from 'react';
+import type { Connection, RecordSort, RecordSummaryDto } from '../../src-shared/contract';
 import { shown } from '../lib/bidi';
 import { formatRelative, kindLabel, systemLabel } from '../lib/format';
 import { COLUMN_KEYS, COLUMNS, DEFAULT_COLUMNS, gridTemplate, TITLE_COLUMN, type ColumnKey, type ColumnSpec } from '../lib/record-columns';
 import { useBulkSelection } from '../stores/bulk-selection';
 import { connectionName, useConnections } from '../stores/connections';
-import { rowAt, useRecords } from '../stores/records';
-import { useSelection } from '../stores/selection';
+import { useRecords } from '../stores/records';
 import { useUi } from '../stores/ui';
 import { RecordBadges } from './Badges';
 import { DueBadge } from './DueBadge';
 import { RowCheck } from './RowCheck';
-import { useRecordRows } from './useRecordRows';
+import { type RowPlace, useRecordRows } from './useRecordRows';
 import './RecordsTable.css';
 
 /** Two lines of text and the cell's padding. */
@@ -23,10 +22,8 @@ const DEFAULT_SORT: RecordSort = { by: 'title', dir: 'asc' };
  * in SQL, so 100k rows still come one page at a time), the same tick boxes and keys as the list.
  */
 export function RecordsTable() {
-  const { loadedTotal, total, pages, items, virtualizer, scrollRef, active, activeRow, open, onKeyDown } = useRecordRows(ROW_HEIGHT);
+  const { loadedTotal, total, items, virtualizer, scrollRef, activeRow, placeOf, onKeyDown } = useRecordRows(ROW_HEIGHT);
   const columns = useUi((s) => s.tableColumns);
-  const selectedId = useSelection((s) => s.id);
-  const picked = useBulkSelection((s) => s.picked);
   const connections = useConnections((s) => s.connections);
   const template = { '--columns': gridTemplate(columns, 'var(--target-main)') } as CSSProperties;
 
@@ -57,48 +54,56 @@ export function RecordsTable() {
       </div>
       <div role="rowgroup" className="table-body" ref={scrollRef}>
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const row = rowAt(pages, item.index);
-            const style = { transform: `translateY(${item.start}px)`, height: item.size };
-            if (!row) {
-              return (
-                <div key={`loading-${item.index}`} className="table-row table-loading" style={style} aria-hidden="true">
-                  <span className="skeleton" />
-                </div>
-              );
-            }
-            const classes = ['table-row', item.index === active ? 'row-active' : '', row.id === selectedId ? 'row-selected' : '', picked.has(row.id) ? 'row-picked' : '', row.deleted ? 'row-deleted' : ''];
-            return (
-              <div
-                key={row.id}
-                role="row"
-                aria-rowindex={item.index + 2}
-                aria-selected={picked.has(row.id)}
-                aria-current={row.id === selectedId ? 'true' : undefined}
-                className={classes.filter(Boolean).join(' ')}
-                style={style}
-                onClick={(e) => (e.shiftKey ? void useBulkSelection.getState().extendTo(item.index, row) : open(item.index))}
-              >
-                <div role="gridcell" aria-colindex={1} className="table-cell check-cell">
-                  <RowCheck row={row} index={item.index} />
-                </div>
-                <div role="gridcell" aria-colindex={2} id={`cell-${row.id}`} className="table-cell title-cell">
-                  <span className="remote clamp">{shown(row.title) || '(untitled)'}</span>
-                </div>
-                {columns.map((key, i) => (
-                  <div key={key} role="gridcell" aria-colindex={i + 3} className={`table-cell cell-${key}`}>
-                    <Cell column={key} row={row} connectionLabel={key === 'connection' ? connectionName(connections, row.connectionId) : ''} />
-                  </div>
-                ))}
-              </div>
-            );
-          })}
+          {items.map((item) => (
+            <TableRow key={item.key} {...placeOf(item)} columns={columns} connections={connections} />
+          ))}
         </div>
         {loadedTotal === 0 ? <p className="empty-rows">No records match.</p> : null}
       </div>
     </div>
   );
 }
+
+interface TableRowProps extends RowPlace {
+  columns: ColumnKey[];
+  connections: readonly Connection[];
+}
+
+/** One row of the table, or its placeholder while its page loads; memoized and keyed by place, like the list's rows. */
+const TableRow = memo(function TableRow({ row, index, start, size, active, current, picked, open, columns, connections }: TableRowProps) {
+  const style = { transform: `translateY(${start}px)`, height: size };
+  if (!row) {
+    return (
+      <div className="table-row table-loading" style={style} aria-hidden="true">
+        <span className="skeleton" />
+      </div>
+    );
+  }
+  const classes = ['table-row', active ? 'row-active' : '', current ? 'row-selected' : '', picked ? 'row-picked' : '', row.deleted ? 'row-deleted' : ''];
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      aria-selected={picked}
+      aria-current={current ? 'true' : undefined}
+      className={classes.filter(Boolean).join(' ')}
+      style={style}
+      onClick={(e) => (e.shiftKey ? void useBulkSelection.getState().extendTo(index, row) : open(index))}
+    >
+      <div role="gridcell" aria-colindex={1} className="table-cell check-cell">
+        <RowCheck row={row} index={index} />
+      </div>
+      <div role="gridcell" aria-colindex={2} id={`cell-${row.id}`} className="table-cell title-cell">
+        <span className="remote clamp">{shown(row.title) || '(untitled)'}</span>
+      </div>
+      {columns.map((key, i) => (
+        <div key={key} role="gridcell" aria-colindex={i + 3} className={`table-cell cell-${key}`}>
+          <Cell column={key} row={row} connectionLabel={key === 'connection' ? connectionName(connections, row.connectionId) : ''} />
+        </div>
+      ))}
+    </div>
+  );
+});
 
 /** A column's header: a button that sorts by it (again: the other way), saying how it is sorted. */
 function SortHeader({ column, spec, index }: { column: RecordSort['by']; spec: ColumnSpec; index: number }) {

@@ -1,9 +1,27 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import type { RecordSummaryDto } from '../../src-shared/contract';
+import { useBulkSelection } from '../stores/bulk-selection';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { rowAt, useRecords } from '../stores/records';
 import { useSelection } from '../stores/selection';
 import { useUi } from '../stores/ui';
 import { toggleWithKeyboard } from './RowCheck';
+
+/** What a memoized row of the list or the table is told about its place on screen. */
+export interface RowPlace {
+  /** The record there now; undefined while its page loads. */
+  row: RecordSummaryDto | undefined;
+  index: number;
+  start: number;
+  size: number;
+  /** The keyboard's row. */
+  active: boolean;
+  /** The record shown in the detail pane. */
+  current: boolean;
+  /** Ticked for a bulk edit. */
+  picked: boolean;
+  open: (index: number) => void;
+}
 
 /**
  * What the records list and the records table share: the rows of the current query, virtualized
@@ -19,6 +37,8 @@ export function useRecordRows(rowHeight: number) {
   const shownKey = useRecords((s) => s.shownKey);
   const ensure = useRecords((s) => s.ensure);
   const select = useSelection((s) => s.select);
+  const selectedId = useSelection((s) => s.id);
+  const picked = useBulkSelection((s) => s.picked);
   const openForm = useUi((s) => s.openForm);
   const [active, setActive] = useState(0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -45,13 +65,17 @@ export function useRecordRows(rowHeight: number) {
     if ((virtualizer.scrollOffset ?? 0) > 0) virtualizer.scrollToOffset(0);
   }, [shownKey]);
 
-  const open = (index: number) => {
-    const row = rowAt(useRecords.getState().pages, index);
-    if (!row) return;
-    setActive(index);
-    openForm(null);
-    void select(row.id);
-  };
+  // One function for the hook's life (its parts are store actions), so memoized rows keep it.
+  const open = useCallback(
+    (index: number) => {
+      const row = rowAt(useRecords.getState().pages, index);
+      if (!row) return;
+      setActive(index);
+      openForm(null);
+      void select(row.id);
+    },
+    [openForm, select],
+  );
 
   const onKeyDown = (e: KeyboardEvent<HTMLElement>) => {
     // Keys pressed on a control inside (a column header) are that control's.
@@ -77,5 +101,12 @@ export function useRecordRows(rowHeight: number) {
     virtualizer.scrollToIndex(next, { align: 'auto' });
   };
 
-  return { loadedTotal, total, pages, items, virtualizer, scrollRef, active, activeRow: rowAt(pages, active), open, onKeyDown };
+  // Rows are keyed by place (item.key), not record: a new answer rewrites the rows on screen.
+  const placeOf = (item: VirtualItem): RowPlace => {
+    const row = rowAt(pages, item.index);
+    const at = row !== undefined;
+    return { row, index: item.index, start: item.start, size: item.size, active: item.index === active, current: at && row.id === selectedId, picked: at && picked.has(row.id), open };
+  };
+
+  return { loadedTotal, total, items, virtualizer, scrollRef, activeRow: rowAt(pages, active), placeOf, onKeyDown };
 }

@@ -148,4 +148,19 @@ test('rows are reused in place as answers change: each shows and opens its own r
   await expect(page.getByText(/match(es)? for “harp”$/)).toBeVisible();
   await expect.poll(() => ui.list(page).evaluate((el) => el.scrollTop)).toBe(0);
   expect((await rowsOnScreen())[0]!.id).toBe((await coreAnswer('harp'))[0]!.id);
+
+  // The table reuses its rows the same way: each shows the record of its answer, in order.
+  await ui.search(page).fill('');
+  await page.getByRole('group', { name: 'Show records as' }).getByRole('button', { name: 'Table' }).click();
+  const table = page.getByRole('grid', { name: 'Records table' });
+  const tableRows = () =>
+    table.locator('.table-body [role="row"]').evaluateAll((rows) => rows.map((r) => ({ id: r.querySelector('.title-cell')?.id.replace(/^cell-/, ''), title: r.querySelector('.title-cell')?.textContent ?? '' })));
+  for (const text of ['h', 'ha', 'har']) {
+    await ui.search(page).press(text.at(-1)!);
+    await expect(page.getByText(new RegExp(`match(es)? for “${text}”$`))).toBeVisible();
+    const shown = await tableRows();
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown).toEqual((await coreAnswer(text)).slice(0, shown.length));
+  }
+  await page.getByRole('group', { name: 'Show records as' }).getByRole('button', { name: 'List' }).click();
 });
