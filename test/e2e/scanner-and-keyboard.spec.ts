@@ -336,6 +336,9 @@ test('the command palette (Ctrl+K): views and the actions possible here, with th
 
   // A record's bench actions: record a calibration, print its label (on the stock chosen last).
   await person('1');
+  // The key is a shortcut only once no scan follows it within the detector's pause (150 ms): a scan
+  // sooner would read it as the code's first character, so the scanner waits for the view.
+  await expect(ui.tab(page, 'Records')).toHaveAttribute('aria-current', 'page');
   await focusPage();
   await scanner('DEAEX01234');
   await expect(heading('Potency HPLC 1')).toBeVisible();
