@@ -514,10 +514,20 @@ class Trial {
     this.decisionQueue.splice(0, this.decisionQueue.length, ...kept);
   }
 
+  /** The record's intended fields with the decisions already taken on it (queued or not yet taken from the desks) applied; the model itself is unchanged. */
+  private withDecisions(record: IntendedRecord): Fields {
+    for (const desk of this.desks.values()) this.decisionQueue.push(...desk.takeDecisions());
+    const probe: IntendedRecord = { ...record, fields: { ...record.fields } };
+    for (const d of this.decisionQueue) if (d.marker === record.marker) this.applyDecision(probe, d.approval, d.live, true);
+    return probe.fields;
+  }
+
   /** What a decision does to the user's intent (an acceptance changes nothing: the intent was already the proposal's). */
-  private applyDecision(record: IntendedRecord, a: RemoteApprovalRow, live: Fields | undefined): void {
+  private applyDecision(record: IntendedRecord, a: RemoteApprovalRow, live: Fields | undefined, quiet = false): void {
     const { system } = record;
-    this.note(`  model: ${a.action} ${a.id.slice(0, 8)} of ${record.marker} ${a.status.toLowerCase()}`);
+    if (quiet) {
+      if (a.status !== 'Rejected' || a.action === 'Add' || !live) return;
+    } else this.note(`  model: ${a.action} ${a.id.slice(0, 8)} of ${record.marker} ${a.status.toLowerCase()}`);
     if (a.status !== 'Rejected') return;
     const proposed = trackedOf(system, a.fields);
     if (a.action === 'Add') {
@@ -641,12 +651,15 @@ class Trial {
         continue;
       }
       const before = Object.fromEntries(Object.keys(u.fields).map((k) => [k, record.fields[k]]));
+      // A rejection the administrators made before the restart may have reached the app already,
+      // taking an earlier Change's values off: "not written" is also the record with it applied.
+      const beforeDecided = Object.fromEntries(Object.keys(u.fields).map((k) => [k, this.withDecisions(record)[k]]));
       if (record.system.proposals) detail.fields = intendedView(record.system, detail);
       if (differingFields(record.system, u.fields, detail.fields).length === 0) {
         Object.assign(record.fields, u.fields);
         record.rejectedAdd = false;
         this.note(`  unknown update ${record.marker}: it was written`);
-      } else if (differingFields(record.system, before, detail.fields).length === 0) {
+      } else if (differingFields(record.system, before, detail.fields).length === 0 || differingFields(record.system, beforeDecided, detail.fields).length === 0) {
         this.note(`  unknown update ${record.marker}: it was not written`);
       } else {
         // Neither before nor after: part of one edit was kept. The user sees fields nobody typed.
